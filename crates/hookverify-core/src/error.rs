@@ -1,0 +1,318 @@
+//! Errors: [`VerifyError`] at request time, [`ConfigError`] at construction time, [`SignError`]
+//! when signing.
+
+use std::sync::Arc;
+
+/// Why a delivery was rejected.
+///
+/// Every variant is a request-time failure caused by the delivery itself, and
+/// [`status_code`](Self::status_code) gives the HTTP status an adapter answers with. Messages are
+/// lowercase, name the header at fault, and never contain the secret, the expected tag or the
+/// received signature.
+///
+/// The enum is `#[non_exhaustive]`: new schemes may bring new ways for a delivery to be wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The signature header is absent: the delivery is unsigned. HTTP 401.
+    #[error("missing signature header `{header}`")]
+    MissingSignature {
+        /// The header that was looked for.
+        header: Arc<str>,
+    },
+
+    /// A header the scheme needs besides the signature (timestamp or message id) is absent.
+    /// HTTP 400.
+    #[error("missing header `{header}`")]
+    MissingHeader {
+        /// The header that was looked for.
+        header: Arc<str>,
+    },
+
+    /// A header the scheme reads appears more than once, so it is ambiguous which to trust.
+    /// HTTP 400.
+    #[error("header `{header}` appears more than once")]
+    DuplicateHeader {
+        /// The repeated header.
+        header: Arc<str>,
+    },
+
+    /// A header is longer than [`MAX_HEADER_LEN`](crate::MAX_HEADER_LEN) bytes. HTTP 400.
+    #[error("header `{header}` is {len} bytes long, more than the {max} allowed")]
+    HeaderTooLong {
+        /// The offending header.
+        header: Arc<str>,
+        /// Its length in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+
+    /// A header is present but cannot be parsed. HTTP 400.
+    #[error("header `{header}` is malformed: {problem}")]
+    MalformedHeader {
+        /// The offending header.
+        header: Arc<str>,
+        /// What is wrong with it.
+        problem: Malformation,
+    },
+
+    /// The signature header lists more signatures than
+    /// [`MAX_SIGNATURES`](crate::MAX_SIGNATURES). HTTP 400.
+    #[error("header `{header}` carries more than {max} signatures")]
+    TooManySignatures {
+        /// The offending header.
+        header: Arc<str>,
+        /// The limit.
+        max: usize,
+    },
+
+    /// The signature header is well formed but carries no signature of the version this scheme
+    /// verifies (for example a Stripe header with only `v0` entries), so nothing can be checked.
+    /// HTTP 400.
+    #[error("header `{header}` has no {version} signature")]
+    NoSupportedSignature {
+        /// The offending header.
+        header: Arc<str>,
+        /// The version that was looked for, such as `v1`.
+        version: &'static str,
+    },
+
+    /// The timestamp is older than the tolerance allows: a stale or replayed delivery. HTTP 401.
+    #[error("timestamp {timestamp} is {age} s old, outside the {tolerance} s tolerance")]
+    TimestampTooOld {
+        /// The timestamp as sent, in the scheme's unit (seconds unless configured otherwise).
+        timestamp: u64,
+        /// How old it is, in whole seconds.
+        age: u64,
+        /// The tolerance in whole seconds.
+        tolerance: u64,
+    },
+
+    /// The timestamp is further in the future than the tolerance allows. HTTP 401.
+    #[error(
+        "timestamp {timestamp} is {ahead} s in the future, outside the {tolerance} s tolerance"
+    )]
+    TimestampInFuture {
+        /// The timestamp as sent, in the scheme's unit (seconds unless configured otherwise).
+        timestamp: u64,
+        /// How far ahead of the clock it is, in whole seconds.
+        ahead: u64,
+        /// The tolerance in whole seconds.
+        tolerance: u64,
+    },
+
+    /// No signature in the delivery matches any configured secret: the body, timestamp or id was
+    /// changed, or it was signed with another secret. HTTP 401.
+    #[error("no signature matches")]
+    SignatureMismatch,
+
+    /// The body is larger than the limit an adapter enforces. Core never produces this itself;
+    /// it is here so that every rejection has one type and one status mapping. HTTP 413.
+    #[error("body is larger than the {limit} byte limit")]
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+}
+
+impl VerifyError {
+    /// The HTTP status an adapter should answer with.
+    ///
+    /// `401` for an unsigned, forged or stale delivery, `400` for a malformed or ambiguous header,
+    /// `413` for an oversized body.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use hookverify_core::VerifyError;
+    ///
+    /// assert_eq!(VerifyError::SignatureMismatch.status_code(), 401);
+    /// ```
+    #[must_use]
+    pub const fn status_code(&self) -> u16 {
+        match self {
+            Self::MissingSignature { .. }
+            | Self::TimestampTooOld { .. }
+            | Self::TimestampInFuture { .. }
+            | Self::SignatureMismatch => 401,
+            Self::MissingHeader { .. }
+            | Self::DuplicateHeader { .. }
+            | Self::HeaderTooLong { .. }
+            | Self::MalformedHeader { .. }
+            | Self::TooManySignatures { .. }
+            | Self::NoSupportedSignature { .. } => 400,
+            Self::BodyTooLarge { .. } => 413,
+        }
+    }
+
+    /// Whether the delivery was rejected for its timestamp being outside the tolerance.
+    #[must_use]
+    pub const fn is_timestamp_error(&self) -> bool {
+        matches!(
+            self,
+            Self::TimestampTooOld { .. } | Self::TimestampInFuture { .. }
+        )
+    }
+}
+
+/// What is wrong with a malformed header, carried by [`VerifyError::MalformedHeader`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Malformation {
+    /// The value is empty or only whitespace.
+    #[error("it is empty")]
+    Empty,
+    /// The value holds bytes outside printable ASCII.
+    #[error("it is not printable ASCII")]
+    NotAscii,
+    /// The signature does not start with the scheme's prefix (such as `sha256=`).
+    #[error("the signature does not start with the scheme's prefix")]
+    MissingPrefix,
+    /// A signature is not valid hex.
+    #[error("a signature is not valid hex")]
+    InvalidHex,
+    /// A signature is not valid (canonical) base64.
+    #[error("a signature is not valid base64")]
+    InvalidBase64,
+    /// A signature decodes to a tag of the wrong length for the algorithm.
+    #[error("a signature decodes to {actual} bytes where {expected} are expected")]
+    WrongTagLength {
+        /// The tag length of the scheme's algorithm.
+        expected: usize,
+        /// The decoded length.
+        actual: usize,
+    },
+    /// A timestamp is not an unsigned decimal integer, or does not fit in 64 bits.
+    #[error("the timestamp is not an unsigned integer")]
+    InvalidTimestamp,
+    /// A Stripe-style header has no `t=` element.
+    #[error("it has no `t=` timestamp")]
+    MissingTimestamp,
+    /// A Stripe-style header has more than one `t=` element.
+    #[error("it has more than one `t=` timestamp")]
+    DuplicateTimestamp,
+    /// An element of a list-valued header is not of the form `key=value`.
+    #[error("an element is not of the form `key=value`")]
+    InvalidElement,
+    /// A message id is longer than [`MAX_ID_LEN`](crate::MAX_ID_LEN) bytes.
+    #[error("the id is longer than {} bytes", crate::MAX_ID_LEN)]
+    IdTooLong,
+}
+
+/// Why a [`Verifier`](crate::Verifier) or [`HmacScheme`](crate::HmacScheme) could not be built.
+///
+/// Construction failures are mistakes in configuration, never in a delivery, so they have no
+/// HTTP status: they should stop a service from starting.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No secret was given.
+    #[error("no secret was given")]
+    NoSecret,
+    /// A secret is empty.
+    #[error("a secret is empty")]
+    EmptySecret,
+    /// More secrets were given than a verifier holds.
+    #[error("{count} secrets were given, at most {max} are supported")]
+    TooManySecrets {
+        /// How many were given.
+        count: usize,
+        /// The limit, [`MAX_SECRETS`](crate::MAX_SECRETS).
+        max: usize,
+    },
+    /// A Standard Webhooks secret is not `whsec_` followed by base64.
+    #[error("a Standard Webhooks secret must be `whsec_` followed by base64")]
+    InvalidStandardWebhooksSecret,
+    /// The tolerance is zero. A zero never means "off": to skip the freshness check, call
+    /// [`VerifierBuilder::insecure_skip_timestamp_check`](crate::VerifierBuilder::insecure_skip_timestamp_check).
+    #[error("the tolerance must be greater than zero")]
+    ZeroTolerance,
+    /// A header name is empty or holds characters that are not allowed in header names.
+    #[error("`{0}` is not a valid header name")]
+    InvalidHeaderName(String),
+    /// The signed-content template has no body part, or more than one.
+    #[error("the signed content must contain the body exactly once")]
+    TemplateBody,
+    /// The signed-content template uses the timestamp but no timestamp header is configured.
+    #[error("the signed content uses the timestamp, but no timestamp header is configured")]
+    TemplateTimestampWithoutHeader,
+    /// The signed-content template uses the message id but no id header is configured.
+    #[error("the signed content uses the message id, but no id header is configured")]
+    TemplateIdWithoutHeader,
+}
+
+/// Why a delivery could not be signed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignError {
+    /// The scheme signs a message id and none was given.
+    #[error("this scheme signs a message id, and none was given")]
+    MissingId,
+    /// The message id is empty, too long, or not printable ASCII.
+    #[error(
+        "the message id must be 1 to {} bytes of printable ASCII",
+        crate::MAX_ID_LEN
+    )]
+    InvalidId,
+    /// The timestamp is before the Unix epoch.
+    #[error("the timestamp is before the Unix epoch")]
+    TimestampBeforeEpoch,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_codes_follow_the_documented_mapping() {
+        let header: Arc<str> = Arc::from("x");
+        assert_eq!(
+            VerifyError::MissingSignature {
+                header: header.clone()
+            }
+            .status_code(),
+            401
+        );
+        assert_eq!(
+            VerifyError::MalformedHeader {
+                header: header.clone(),
+                problem: Malformation::InvalidHex
+            }
+            .status_code(),
+            400
+        );
+        assert_eq!(VerifyError::DuplicateHeader { header }.status_code(), 400);
+        assert_eq!(
+            VerifyError::TimestampTooOld {
+                timestamp: 1,
+                age: 2,
+                tolerance: 1
+            }
+            .status_code(),
+            401
+        );
+        assert_eq!(VerifyError::BodyTooLarge { limit: 1 }.status_code(), 413);
+    }
+
+    #[test]
+    fn messages_name_what_was_wrong() {
+        let err = VerifyError::TimestampTooOld {
+            timestamp: 1_492_774_577,
+            age: 48_533,
+            tolerance: 300,
+        };
+        assert_eq!(
+            err.to_string(),
+            "timestamp 1492774577 is 48533 s old, outside the 300 s tolerance"
+        );
+        let err = VerifyError::NoSupportedSignature {
+            header: Arc::from("Stripe-Signature"),
+            version: "v1",
+        };
+        assert_eq!(
+            err.to_string(),
+            "header `Stripe-Signature` has no v1 signature"
+        );
+    }
+}

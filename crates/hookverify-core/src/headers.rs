@@ -1,0 +1,136 @@
+//! The [`Headers`] trait: how core reads request headers without caring whose map they are in.
+
+use std::sync::Arc;
+
+use crate::{MAX_HEADER_LEN, VerifyError};
+
+/// Read access to a request's headers.
+///
+/// Core asks for every value of a header by name and decides itself what a missing or repeated
+/// header means, so an implementation only iterates. Names are matched case-insensitively.
+///
+/// Implemented for [`http::HeaderMap`] (with the `http` feature), for slices, arrays and vectors
+/// of `(name, value)` pairs, and for references to any implementor. Adapters implement it for
+/// their framework's own map.
+///
+/// # Examples
+///
+/// ```
+/// use hookverify_core::Headers;
+///
+/// let headers = [("Content-Type", "application/json"), ("X-Hub-Signature-256", "sha256=00")];
+/// let values: Vec<&[u8]> = headers.get_all("x-hub-signature-256").collect();
+/// assert_eq!(values, [b"sha256=00".as_slice()]);
+/// ```
+pub trait Headers {
+    /// The iterator over one header's values.
+    type Values<'a>: Iterator<Item = &'a [u8]>
+    where
+        Self: 'a;
+
+    /// Every value of the header `name` (ASCII case-insensitive), in order.
+    fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a>;
+}
+
+impl<H: Headers + ?Sized> Headers for &H {
+    type Values<'a>
+        = H::Values<'a>
+    where
+        Self: 'a;
+
+    fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a> {
+        (**self).get_all(name)
+    }
+}
+
+/// The values of one header in a list of `(name, value)` pairs; see [`Headers`].
+#[derive(Debug, Clone)]
+pub struct PairValues<'a, K, V> {
+    pairs: std::slice::Iter<'a, (K, V)>,
+    name: &'a str,
+}
+
+impl<'a, K: AsRef<str>, V: AsRef<[u8]>> Iterator for PairValues<'a, K, V> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let name = self.name;
+        self.pairs.find_map(|(key, value)| {
+            key.as_ref()
+                .eq_ignore_ascii_case(name)
+                .then(|| value.as_ref())
+        })
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>> Headers for [(K, V)] {
+    type Values<'a>
+        = PairValues<'a, K, V>
+    where
+        Self: 'a;
+
+    fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a> {
+        PairValues {
+            pairs: self.iter(),
+            name,
+        }
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>, const N: usize> Headers for [(K, V); N] {
+    type Values<'a>
+        = PairValues<'a, K, V>
+    where
+        Self: 'a;
+
+    fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a> {
+        self.as_slice().get_all(name)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>> Headers for Vec<(K, V)> {
+    type Values<'a>
+        = PairValues<'a, K, V>
+    where
+        Self: 'a;
+
+    fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a> {
+        self.as_slice().get_all(name)
+    }
+}
+
+#[cfg(feature = "http")]
+impl Headers for http::HeaderMap {
+    type Values<'a> = std::iter::Map<
+        http::header::ValueIter<'a, http::HeaderValue>,
+        fn(&'a http::HeaderValue) -> &'a [u8],
+    >;
+
+    fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a> {
+        self.get_all(name).iter().map(http::HeaderValue::as_bytes)
+    }
+}
+
+/// Looks up a header that must appear at most once, bounding its length.
+pub(crate) fn unique<'h, H: Headers + ?Sized>(
+    headers: &'h H,
+    name: &'h Arc<str>,
+) -> Result<Option<&'h [u8]>, VerifyError> {
+    let mut values = headers.get_all(name);
+    let Some(first) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(VerifyError::DuplicateHeader {
+            header: name.clone(),
+        });
+    }
+    if first.len() > MAX_HEADER_LEN {
+        return Err(VerifyError::HeaderTooLong {
+            header: name.clone(),
+            len: first.len(),
+            max: MAX_HEADER_LEN,
+        });
+    }
+    Ok(Some(first))
+}

@@ -1,0 +1,109 @@
+//! Verify signed webhook deliveries on their raw bytes, in constant time, within a freshness
+//! window — and sign them, for tests and senders.
+//!
+//! # Quickstart
+//!
+//! ```
+//! use std::time::{Duration, UNIX_EPOCH};
+//! use hookverify_core::{Verifier, VerifyError};
+//!
+//! let verifier = Verifier::stripe("whsec_plJ3nmyCDGBKInavdOK15jsl1qB2cN9A")?;
+//!
+//! // The headers and raw body of a delivery, as received.
+//! let headers = [("Stripe-Signature", "t=1700000000,v1=3260b97133978be93ed9d90fde352d2a48301903cc82670953e79caad99bdb30")];
+//! let body = include_bytes!("../tests/data/stripe-013.body");
+//!
+//! let now = UNIX_EPOCH + Duration::from_secs(1_700_000_010);
+//! let verified = verifier.verify(&headers, body, now)?;
+//! assert_eq!(verified.scheme(), "stripe");
+//!
+//! // Ten minutes later the same delivery is a replay.
+//! let later = now + Duration::from_secs(600);
+//! let err = verifier.verify(&headers, body, later).unwrap_err();
+//! assert!(matches!(err, VerifyError::TimestampTooOld { .. }));
+//! assert_eq!(err.status_code(), 401);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # How it works
+//!
+//! A [`Scheme`] describes a provider's format: [`Scheme::github`], [`Scheme::stripe`],
+//! [`Scheme::standard_webhooks`], or any HMAC layout through [`Scheme::hmac`]. A [`Verifier`]
+//! pairs a scheme with one or more secrets and keys each HMAC once. Verification is a stream:
+//!
+//! 1. [`Verifier::begin`] reads the headers, bounds them, and checks the timestamp. Unsigned,
+//!    malformed and stale deliveries fail here, before any body byte is read.
+//! 2. [`Verification::update`] feeds body chunks as they arrive.
+//! 3. [`Verification::finish`] compares against every candidate signature in constant time and
+//!    returns [`Verified`] or a [`VerifyError`].
+//!
+//! [`Verifier::verify`] does the three at once, and [`Verifier::sign`] is the mirror image.
+//! Headers come through the [`Headers`] trait, so this crate works with any framework; the
+//! `hookverify-tower` and `hookverify-actix` adapters build middleware on it.
+//!
+//! # Feature flags
+//!
+//! | feature | description | default |
+//! |---------|-------------|---------|
+//! | `http`  | implements [`Headers`] for `http::HeaderMap` (http 1.x) | yes |
+//!
+//! Every scheme is always available: none of them pulls a dependency of its own.
+//!
+//! # Security considerations
+//!
+//! - **Raw bytes.** Verify the body exactly as received. A proxy or framework that re-encodes
+//!   JSON, normalises line endings or decompresses the body breaks the signature; put
+//!   verification before anything that touches the body.
+//! - **Constant time.** Tags are decoded to bytes and compared with [`subtle`]'s constant-time
+//!   equality against every candidate and every secret, with no early exit. The expected tag and
+//!   the secret never appear in errors or `Debug` output; [`Secret`] is zeroized on drop.
+//! - **Replay window.** Timestamps are checked in both directions against the tolerance (five
+//!   minutes by default); a signed delivery can still be replayed within that window, so drop
+//!   repeated [`Verified::id`]s where the scheme has them.
+//! - **Bounds.** Header values are limited to [`MAX_HEADER_LEN`] bytes, signature lists to
+//!   [`MAX_SIGNATURES`] entries and ids to [`MAX_ID_LEN`] bytes; a repeated signature header is
+//!   rejected. Body size limits belong to the adapters, which reject oversized bodies with 413.
+//! - **No panics, no allocation.** Every request-time path returns a [`VerifyError`], and
+//!   verification allocates nothing once the verifier is built.
+//!
+//! # MSRV
+//!
+//! Rust 1.89, checked through the workspace `rust-version`.
+//!
+//! [`subtle`]: https://docs.rs/subtle
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod error;
+mod headers;
+mod mac;
+mod scheme;
+mod secret;
+mod signature;
+mod timestamp;
+mod verifier;
+
+pub use crate::error::{ConfigError, Malformation, SignError, VerifyError};
+pub use crate::headers::{Headers, PairValues};
+pub use crate::mac::Algorithm;
+pub use crate::scheme::{HmacSchemeBuilder, Part, Scheme};
+pub use crate::secret::Secret;
+pub use crate::signature::Encoding;
+pub use crate::timestamp::{Clock, SystemClock, TimestampUnit};
+pub use crate::verifier::{
+    DEFAULT_TOLERANCE, SignOptions, Verification, Verified, Verifier, VerifierBuilder,
+};
+
+/// The longest header value read, in bytes. Longer signature, timestamp or id headers are
+/// rejected with [`VerifyError::HeaderTooLong`].
+pub const MAX_HEADER_LEN: usize = 4096;
+
+/// The most signatures one header may carry. Providers send one per active secret, so two or
+/// three in practice; more is rejected with [`VerifyError::TooManySignatures`].
+pub const MAX_SIGNATURES: usize = 16;
+
+/// The most secrets one [`Verifier`] holds: rotation needs two.
+pub const MAX_SECRETS: usize = 4;
+
+/// The longest message id accepted, in bytes.
+pub const MAX_ID_LEN: usize = 256;

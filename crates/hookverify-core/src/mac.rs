@@ -1,0 +1,141 @@
+//! Pre-keyed HMAC states and the constant-time comparison.
+
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use sha1::Sha1;
+use sha2::{Sha256, Sha512};
+use subtle::{Choice, ConstantTimeEq as _};
+
+use crate::Secret;
+
+/// The longest tag any supported algorithm produces (HMAC-SHA-512).
+pub(crate) const MAX_TAG_LEN: usize = 64;
+
+/// The hash function under the HMAC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// HMAC-SHA-1. Only for legacy providers (GitHub's `X-Hub-Signature`, Twilio).
+    Sha1,
+    /// HMAC-SHA-256, what nearly every provider uses.
+    #[default]
+    Sha256,
+    /// HMAC-SHA-512.
+    Sha512,
+}
+
+impl Algorithm {
+    /// The tag length in bytes.
+    #[must_use]
+    pub const fn tag_len(self) -> usize {
+        match self {
+            Self::Sha1 => 20,
+            Self::Sha256 => 32,
+            Self::Sha512 => 64,
+        }
+    }
+}
+
+/// An HMAC state keyed with one secret. Cloning it is how a request gets a fresh MAC without
+/// recomputing the key schedule.
+#[derive(Clone)]
+pub(crate) enum KeyedMac {
+    Sha1(Hmac<Sha1>),
+    Sha256(Hmac<Sha256>),
+    Sha512(Hmac<Sha512>),
+}
+
+impl KeyedMac {
+    pub(crate) fn new(algorithm: Algorithm, secret: &Secret) -> Self {
+        let key = secret.expose();
+        // HMAC takes keys of any length, so these cannot fail; `new_from_slice` only errs for
+        // fixed-key MACs. Match instead of unwrapping to keep the no-panic promise visible.
+        match algorithm {
+            Algorithm::Sha1 => match Hmac::<Sha1>::new_from_slice(key) {
+                Ok(mac) => Self::Sha1(mac),
+                Err(_) => unreachable_key_length(),
+            },
+            Algorithm::Sha256 => match Hmac::<Sha256>::new_from_slice(key) {
+                Ok(mac) => Self::Sha256(mac),
+                Err(_) => unreachable_key_length(),
+            },
+            Algorithm::Sha512 => match Hmac::<Sha512>::new_from_slice(key) {
+                Ok(mac) => Self::Sha512(mac),
+                Err(_) => unreachable_key_length(),
+            },
+        }
+    }
+
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        match self {
+            Self::Sha1(mac) => mac.update(data),
+            Self::Sha256(mac) => mac.update(data),
+            Self::Sha512(mac) => mac.update(data),
+        }
+    }
+
+    /// Finishes the MAC and writes the tag into `out`, returning its length.
+    pub(crate) fn finalize_into(self, out: &mut [u8; MAX_TAG_LEN]) -> usize {
+        fn copy(out: &mut [u8; MAX_TAG_LEN], tag: &[u8]) -> usize {
+            let len = tag.len().min(MAX_TAG_LEN);
+            if let (Some(dst), Some(src)) = (out.get_mut(..len), tag.get(..len)) {
+                dst.copy_from_slice(src);
+            }
+            len
+        }
+        match self {
+            Self::Sha1(mac) => copy(out, &mac.finalize().into_bytes()),
+            Self::Sha256(mac) => copy(out, &mac.finalize().into_bytes()),
+            Self::Sha512(mac) => copy(out, &mac.finalize().into_bytes()),
+        }
+    }
+}
+
+#[cold]
+fn unreachable_key_length() -> ! {
+    // `Hmac::new_from_slice` accepts every key length (RFC 2104 hashes long keys).
+    unreachable!("HMAC accepts keys of any length")
+}
+
+/// Compares `expected` against every candidate in constant time, without stopping at a match.
+pub(crate) fn any_matches<'a>(expected: &[u8], candidates: impl Iterator<Item = &'a [u8]>) -> bool {
+    let found = candidates.fold(Choice::from(0), |found, candidate| {
+        found | expected.ct_eq(candidate)
+    });
+    found.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_4231_case_2() {
+        // RFC 4231 section 4.3: key "Jefe", data "what do ya want for nothing?".
+        let secret = Secret::from_bytes("Jefe").unwrap();
+        let mut mac = KeyedMac::new(Algorithm::Sha256, &secret);
+        mac.update(b"what do ya want ");
+        mac.update(b"for nothing?");
+        let mut out = [0; MAX_TAG_LEN];
+        let len = mac.finalize_into(&mut out);
+        assert_eq!(
+            hex::encode(&out[..len]),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn any_matches_checks_every_candidate() {
+        let expected = [7u8; 32];
+        let other = [8u8; 32];
+        assert!(any_matches(
+            &expected,
+            [&other[..], &expected[..]].into_iter()
+        ));
+        assert!(any_matches(
+            &expected,
+            [&expected[..], &other[..]].into_iter()
+        ));
+        assert!(!any_matches(&expected, [&other[..]].into_iter()));
+        assert!(!any_matches(&expected, std::iter::empty()));
+    }
+}

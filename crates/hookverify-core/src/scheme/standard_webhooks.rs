@@ -1,0 +1,73 @@
+//! Standard Webhooks (and Svix): `webhook-id`, `webhook-timestamp`,
+//! `webhook-signature: v1,<base64> [v1,<base64> …]`.
+//!
+//! Following the reference libraries (js, rust, go), the signature list is split on spaces,
+//! empty items and items without a `,` are skipped, and versions other than `v1` are ignored.
+//! Unlike them, tags are compared as decoded bytes rather than base64 text, so base64 must be
+//! canonical (non-zero unused bits are rejected) and a `v1` value that is not a 32-byte tag is
+//! an error.
+
+use std::sync::Arc;
+
+use super::{Parsed, check_id, malformed, parse_timestamp, required, signature};
+use crate::signature::Tags;
+use crate::{Encoding, Headers, MAX_SIGNATURES, VerifyError};
+
+/// The three header names of one family (`webhook-` or `svix-`).
+#[derive(Clone)]
+pub(super) struct Names {
+    pub(super) id: Arc<str>,
+    pub(super) timestamp: Arc<str>,
+    pub(super) signature: Arc<str>,
+}
+
+impl Names {
+    pub(super) fn new(family: &str) -> Self {
+        Self {
+            id: Arc::from(format!("{family}-id")),
+            timestamp: Arc::from(format!("{family}-timestamp")),
+            signature: Arc::from(format!("{family}-signature")),
+        }
+    }
+}
+
+pub(super) fn parse<'h, H: Headers + ?Sized>(
+    headers: &'h H,
+    names: &'h Names,
+    tag_len: usize,
+) -> Result<Parsed<'h>, VerifyError> {
+    let value = signature(headers, &names.signature)?;
+    let id = check_id(&names.id, required(headers, &names.id)?)?;
+    let timestamp = parse_timestamp(&names.timestamp, required(headers, &names.timestamp)?)?;
+
+    let mut tags = Tags::new(tag_len);
+    let mut signatures = 0usize;
+    for item in value.split(|&b| b == b' ').filter(|item| !item.is_empty()) {
+        signatures += 1;
+        if signatures > MAX_SIGNATURES {
+            return Err(VerifyError::TooManySignatures {
+                header: names.signature.clone(),
+                max: MAX_SIGNATURES,
+            });
+        }
+        let Some(comma) = item.iter().position(|&b| b == b',') else {
+            continue;
+        };
+        if item.get(..comma) == Some(b"v1") {
+            let encoded = item.get(comma + 1..).unwrap_or_default();
+            tags.push(Encoding::Base64, encoded)
+                .map_err(|problem| malformed(&names.signature, problem))?;
+        }
+    }
+    if tags.is_empty() {
+        return Err(VerifyError::NoSupportedSignature {
+            header: names.signature.clone(),
+            version: "v1",
+        });
+    }
+    Ok(Parsed {
+        tags,
+        timestamp: Some(timestamp),
+        id: Some(id),
+    })
+}
