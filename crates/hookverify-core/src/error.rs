@@ -200,7 +200,7 @@ pub enum Malformation {
     IdTooLong,
 }
 
-/// Why a [`Verifier`](crate::Verifier) or [`HmacScheme`](crate::HmacScheme) could not be built.
+/// Why a [`Verifier`](crate::Verifier) or a generic [`Scheme`](crate::Scheme) could not be built.
 ///
 /// Construction failures are mistakes in configuration, never in a delivery, so they have no
 /// HTTP status: they should stop a service from starting.

@@ -1,0 +1,112 @@
+//! Verification allocates nothing once a verifier is built: a counting global allocator
+//! watches `verify`, `begin`/`update`/`finish`, and rejections, for every scheme.
+//!
+//! This file runs without the test harness (`harness = false`), on one thread, so the global
+//! counters see nothing but the code under test.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::print_stdout,
+    clippy::indexing_slicing,
+    reason = "a harness-less test reports and fails by itself"
+)]
+
+use std::alloc::System;
+use std::time::{Duration, UNIX_EPOCH};
+
+use hookverify_core::{Algorithm, Encoding, Part, Scheme, SignOptions, Verifier, VerifyError};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+fn main() {
+    let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let body = vec![b'x'; 64 * 1024];
+    let generic = Scheme::hmac("X-Signature")
+        .algorithm(Algorithm::Sha512)
+        .encoding(Encoding::Base64)
+        .timestamp_header("X-Timestamp")
+        .id_header("X-Id")
+        .signed_content([Part::Id, Part::literal("."), Part::Body, Part::Timestamp])
+        .build()
+        .unwrap();
+    let schemes = [
+        Scheme::github(),
+        Scheme::github_legacy_sha1(),
+        Scheme::stripe(),
+        Scheme::standard_webhooks(),
+        generic,
+    ];
+
+    let mut checked = 0;
+    for scheme in schemes {
+        let name = scheme.name().to_owned();
+        // Two secrets, delivery signed by the second: the worst case for rotation.
+        let signer = Verifier::builder(scheme.clone())
+            .secret("whsec_b2xkLXNlY3JldA==")
+            .build()
+            .unwrap();
+        let verifier = Verifier::builder(scheme)
+            .secret("whsec_bmV3LXNlY3JldA==")
+            .secret("whsec_b2xkLXNlY3JldA==")
+            .build()
+            .unwrap();
+        let pairs = signer
+            .sign(
+                &body,
+                &SignOptions::at(now).id("msg_2b1mrbFbVWTYo8WbMvmoj3gSgvg"),
+            )
+            .unwrap();
+        let mut map = http::HeaderMap::new();
+        for (key, value) in &pairs {
+            map.append(
+                http::HeaderName::from_bytes(key.as_bytes()).unwrap(),
+                http::HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        let stale = now + Duration::from_secs(3600);
+        let unsigned: [(&str, &str); 0] = [];
+
+        // Warm up anything lazily initialised (e.g. CPU feature detection) outside the region.
+        let _ = verifier.verify(&map, &body, now);
+
+        let region = Region::new(GLOBAL);
+        for _ in 0..10 {
+            let verified = verifier.verify(&map, &body, now).unwrap();
+            assert_eq!(verified.secret_index(), 1);
+            let verified = verifier.verify(&pairs, &body, now).unwrap();
+            assert_eq!(verified.secret_index(), 1);
+
+            let mut verification = verifier.begin(&map, now).unwrap();
+            for chunk in body.chunks(1000) {
+                verification.update(chunk);
+            }
+            verification.finish().unwrap();
+
+            assert_eq!(
+                verifier.verify(&map, &body[1..], now),
+                Err(VerifyError::SignatureMismatch)
+            );
+            assert!(verifier.verify(&unsigned, &body, now).is_err());
+            if verifier.scheme().has_timestamp() {
+                assert!(
+                    verifier
+                        .verify(&map, &body, stale)
+                        .unwrap_err()
+                        .is_timestamp_error()
+                );
+            }
+        }
+        let stats = region.change();
+        assert!(
+            stats.allocations == 0 && stats.reallocations == 0,
+            "{name}: verification allocated {} times and reallocated {} times",
+            stats.allocations,
+            stats.reallocations
+        );
+        println!("{name}: 0 allocations over 60 verifications");
+        checked += 1;
+    }
+    println!("allocations: {checked} passed, 0 failed");
+}
