@@ -1,9 +1,9 @@
 //! Verify signed webhook deliveries — GitHub, Stripe, Standard Webhooks (Svix) and any HMAC
-//! scheme — on the raw bytes, in constant time, within a freshness window.
+//! scheme — on the raw bytes, in constant time, within a freshness window, and reject unsigned
+//! or forged payloads before a handler runs.
 //!
-//! This is the facade crate: it re-exports [`hookverify-core`](hookverify_core), and framework
-//! adapters join it behind features as they land. See the core crate's documentation for the
-//! full guide.
+//! This facade re-exports [`hookverify-core`](hookverify_core) (the schemes, [`Verifier`],
+//! [`Secret`], signing) and, behind features, the framework adapters.
 //!
 //! ```
 //! use std::time::SystemTime;
@@ -17,11 +17,36 @@
 //! verifier.verify(&headers, b"Hello, World!", SystemTime::now())?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Feature flags
+//!
+//! | feature | description | default |
+//! |---------|-------------|---------|
+//! | `http`  | `http::HeaderMap` implements [`Headers`] | yes |
+//! | `tower` | [`tower`]: the `VerifyWebhookLayer` middleware for tower and hyper services | no |
+//! | `axum`  | `tower` plus [`axum`]: extractors for axum handlers | no |
+//! | `full`  | every adapter | no |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(inline)]
 pub use hookverify_core::*;
+
+/// The tower layer: [`VerifyWebhookLayer`](hookverify_tower::VerifyWebhookLayer) and its parts.
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower {
+    #[doc(inline)]
+    pub use hookverify_tower::{
+        BoxError, DEFAULT_MAX_BODY_SIZE, DefaultRejectionResponse, RejectionResponse,
+        ResponseFuture, VerifiedBody, VerifyWebhook, VerifyWebhookLayer, status_code,
+    };
+}
+
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+#[doc(inline)]
+pub use hookverify_tower::axum;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -114,13 +114,19 @@ pub enum VerifyError {
         /// The limit in bytes.
         limit: u64,
     },
+
+    /// The body stream failed before its end (the client went away, or sent less than its
+    /// `Content-Length` announced). Like [`BodyTooLarge`](Self::BodyTooLarge), only adapters
+    /// produce it. HTTP 400.
+    #[error("the body could not be read to its end")]
+    BodyUnreadable,
 }
 
 impl VerifyError {
     /// The HTTP status an adapter should answer with.
     ///
-    /// `401` for an unsigned, forged or stale delivery, `400` for a malformed or ambiguous header,
-    /// `413` for an oversized body.
+    /// `401` for an unsigned, forged or stale delivery, `400` for a malformed or ambiguous header
+    /// or an unreadable body, `413` for an oversized body.
     ///
     /// # Examples
     ///
@@ -141,7 +147,8 @@ impl VerifyError {
             | Self::HeaderTooLong { .. }
             | Self::MalformedHeader { .. }
             | Self::TooManySignatures { .. }
-            | Self::NoSupportedSignature { .. } => 400,
+            | Self::NoSupportedSignature { .. }
+            | Self::BodyUnreadable => 400,
             Self::BodyTooLarge { .. } => 413,
         }
     }

@@ -1,0 +1,94 @@
+//! [`VerifyWebhookLayer`]: the layer's configuration.
+
+use std::fmt;
+use std::sync::Arc;
+
+use hookverify_core::{Clock, SystemClock, Verifier};
+use tower_layer::Layer;
+
+use crate::{DefaultRejectionResponse, VerifyWebhook};
+
+/// The body limit a layer starts with: 2 MiB, axum's default for buffered bodies.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
+
+/// A [`Layer`] that verifies webhook deliveries before the inner service sees them.
+///
+/// See the [crate docs](crate) for the behaviour and an example.
+#[derive(Clone)]
+#[must_use]
+pub struct VerifyWebhookLayer<R = DefaultRejectionResponse> {
+    config: Config,
+    rejection: R,
+}
+
+/// What a layer and its services share.
+#[derive(Clone)]
+pub(crate) struct Config {
+    pub(crate) verifier: Verifier,
+    pub(crate) max_body_size: usize,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl VerifyWebhookLayer {
+    /// A layer verifying deliveries with `verifier`, with a 2 MiB body limit, the system clock
+    /// and [`DefaultRejectionResponse`].
+    pub fn new(verifier: Verifier) -> Self {
+        Self {
+            config: Config {
+                verifier,
+                max_body_size: DEFAULT_MAX_BODY_SIZE,
+                clock: Arc::new(SystemClock::default()),
+            },
+            rejection: DefaultRejectionResponse,
+        }
+    }
+}
+
+impl<R> VerifyWebhookLayer<R> {
+    /// The largest body accepted, in bytes (default [`DEFAULT_MAX_BODY_SIZE`]). A larger
+    /// `Content-Length` is rejected with 413 before the body is read; a body that grows past the
+    /// limit while streaming is rejected with 413 as soon as it does.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.config.max_body_size = bytes;
+        self
+    }
+
+    /// The clock timestamps are checked against (default the system clock). Tests fix it.
+    pub fn with_clock(mut self, clock: impl Clock) -> Self {
+        self.config.clock = Arc::new(clock);
+        self
+    }
+
+    /// Replaces the response sent for rejected deliveries; see
+    /// [`RejectionResponse`](crate::RejectionResponse).
+    pub fn with_rejection_response<R2>(self, rejection: R2) -> VerifyWebhookLayer<R2> {
+        VerifyWebhookLayer {
+            config: self.config,
+            rejection,
+        }
+    }
+
+    /// The verifier deliveries are checked with.
+    #[must_use]
+    pub fn verifier(&self) -> &Verifier {
+        &self.config.verifier
+    }
+}
+
+impl<S, R: Clone> Layer<S> for VerifyWebhookLayer<R> {
+    type Service = VerifyWebhook<S, R>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        VerifyWebhook::from_parts(inner, self.config.clone(), self.rejection.clone())
+    }
+}
+
+impl<R> fmt::Debug for VerifyWebhookLayer<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyWebhookLayer")
+            .field("verifier", &self.config.verifier)
+            .field("max_body_size", &self.config.max_body_size)
+            .field("rejection", &std::any::type_name::<R>())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,92 @@
+//! A [tower] layer that verifies signed webhook deliveries before the inner service runs, and
+//! (with the `axum` feature) extractors for axum handlers.
+//!
+//! # Example
+//!
+//! ```
+//! use axum::{Router, routing::post};
+//! use hookverify_core::Verifier;
+//! use hookverify_tower::VerifyWebhookLayer;
+//!
+//! async fn github_event(body: String) -> &'static str {
+//!     // Only verified deliveries get here, with the exact bytes that were signed.
+//!     # let _ = body;
+//!     "ok"
+//! }
+//!
+//! let verifier = Verifier::github("test-only-secret")?;
+//! let app: Router = Router::new()
+//!     .route("/webhooks/github", post(github_event))
+//!     .route_layer(VerifyWebhookLayer::new(verifier));
+//! # let _ = app;
+//! # Ok::<(), hookverify_core::ConfigError>(())
+//! ```
+//!
+//! # What the layer does
+//!
+//! For each request, in this order:
+//!
+//! 1. It runs [`Verifier::begin`](hookverify_core::Verifier::begin) on the headers. A missing,
+//!    malformed or stale signature is answered at once (401; 400 for a malformed header): the
+//!    body is never read and the inner service is never called.
+//! 2. A `Content-Length` (or body size hint) over the limit is answered with 413, unread.
+//! 3. The body's frames are streamed through the MAC and kept — one copy, no second pass. A body
+//!    that grows past the limit is answered with 413 as soon as it does; a body stream error
+//!    with 400.
+//! 4. A mismatch is answered with 401. A verified request goes to the inner service unchanged
+//!    (method, URI, headers, extensions) with the buffered body as a [`VerifiedBody`] and the
+//!    [`Verified`](hookverify_core::Verified) metadata in its extensions.
+//!
+//! Rejections are responses, never service errors, so the layer works in axum routers, whose
+//! services must be infallible, and in hyper. Each one is logged through [`tracing`] at WARN
+//! under the target `hookverify::rejection`, with the scheme and the reason; never the secret,
+//! a signature or the body. The response body is the short reason, as `text/plain`; swap it
+//! with [`VerifyWebhookLayer::with_rejection_response`].
+//!
+//! # Ordering
+//!
+//! Verification needs the raw bytes exactly as the provider sent them: put the layer before
+//! (outside) anything that decompresses, parses or rewrites the body. With
+//! [`tower::ServiceBuilder`](https://docs.rs/tower/latest/tower/struct.ServiceBuilder.html),
+//! layers run top-down; with `Router::layer`, the last layer added runs first.
+//!
+//! # Feature flags
+//!
+//! | feature | description | default |
+//! |---------|-------------|---------|
+//! | `axum`  | the [`axum`] module: [`axum::VerifiedDelivery`], [`axum::VerifiedWebhook`], [`axum::VerifiedJson`] | no |
+//!
+//! # Security considerations
+//!
+//! - Status codes: 401 for unsigned, forged or stale deliveries (webhooks have no
+//!   `WWW-Authenticate` challenge, so none is sent), 400 for malformed headers, 413 for
+//!   oversized bodies. See [`status_code`].
+//! - The body limit (2 MiB by default) bounds memory per request; verification itself
+//!   allocates nothing.
+//! - A signed delivery can be replayed within the tolerance (five minutes by default): use
+//!   [`Verified::id`](hookverify_core::Verified::id) to drop duplicates where the scheme has ids.
+//!
+//! # MSRV
+//!
+//! Rust 1.89.
+//!
+//! [tower]: https://docs.rs/tower
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(feature = "axum")]
+pub mod axum;
+mod body;
+mod future;
+mod layer;
+mod rejection;
+mod service;
+
+pub use crate::body::VerifiedBody;
+pub use crate::future::ResponseFuture;
+pub use crate::layer::{DEFAULT_MAX_BODY_SIZE, VerifyWebhookLayer};
+pub use crate::rejection::{DefaultRejectionResponse, RejectionResponse, status_code};
+pub use crate::service::VerifyWebhook;
+
+/// The error type body streams are converted into.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -1,0 +1,122 @@
+//! How a rejected delivery is answered: the [`RejectionResponse`] hook and its default.
+
+use hookverify_core::VerifyError;
+use http::{HeaderValue, Response, StatusCode, header};
+
+/// Builds the response sent when a delivery is rejected.
+///
+/// Implemented for [`DefaultRejectionResponse`] and for closures
+/// `FnMut(VerifyError) -> Response<B>`. Whatever it returns, the layer inserts the
+/// [`VerifyError`] into the response's extensions, so outer layers can see why.
+///
+/// # Examples
+///
+/// Answer every rejection with a bare 403:
+///
+/// ```
+/// use http::{Response, StatusCode};
+/// use hookverify_core::{Verifier, VerifyError};
+/// use hookverify_tower::VerifyWebhookLayer;
+///
+/// let layer = VerifyWebhookLayer::new(Verifier::github("test-only-secret")?)
+///     .with_rejection_response(|_: VerifyError| {
+///         let mut response = Response::new(String::new());
+///         *response.status_mut() = StatusCode::FORBIDDEN;
+///         response
+///     });
+/// # let _ = layer;
+/// # Ok::<(), hookverify_core::ConfigError>(())
+/// ```
+pub trait RejectionResponse<B> {
+    /// The response for `error`.
+    fn response(&mut self, error: VerifyError) -> Response<B>;
+}
+
+impl<B, F> RejectionResponse<B> for F
+where
+    F: FnMut(VerifyError) -> Response<B>,
+{
+    fn response(&mut self, error: VerifyError) -> Response<B> {
+        self(error)
+    }
+}
+
+/// The default rejection: the error's status (see [`status_code`]) with its message as a short
+/// `text/plain` body, such as `401 no signature matches`.
+///
+/// Messages never contain the secret, the expected signature or the received one.
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct DefaultRejectionResponse;
+
+impl<B: From<String>> RejectionResponse<B> for DefaultRejectionResponse {
+    fn response(&mut self, error: VerifyError) -> Response<B> {
+        let mut response = Response::new(B::from(error.to_string()));
+        *response.status_mut() = status_code(&error);
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        response
+    }
+}
+
+/// The HTTP status for a rejection: `401` for an unsigned, forged or stale delivery, `400` for a
+/// malformed header or an unreadable body, `413` for an oversized body.
+///
+/// The one place this crate maps errors to statuses; it follows
+/// [`VerifyError::status_code`].
+#[must_use]
+pub fn status_code(error: &VerifyError) -> StatusCode {
+    StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST)
+}
+
+/// Logs a rejection and builds its response, with the error in the response's extensions.
+pub(crate) fn reject<B, R: RejectionResponse<B>>(
+    rejection: &mut R,
+    error: VerifyError,
+    scheme: &str,
+) -> Response<B> {
+    let status = status_code(&error);
+    tracing::warn!(
+        target: "hookverify::rejection",
+        scheme,
+        status = status.as_u16(),
+        reason = %error,
+        "rejected webhook delivery"
+    );
+    let mut response = rejection.response(error.clone());
+    response.extensions_mut().insert(error);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_rejection_has_the_errors_status_and_message() {
+        let response: Response<String> =
+            DefaultRejectionResponse.response(VerifyError::SignatureMismatch);
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(response.body(), "no signature matches");
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/plain; charset=utf-8"
+        );
+    }
+
+    #[test]
+    fn rejection_carries_the_error_in_its_extensions() {
+        let response: Response<String> = reject(
+            &mut DefaultRejectionResponse,
+            VerifyError::BodyTooLarge { limit: 1 },
+            "github",
+        );
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            response.extensions().get::<VerifyError>(),
+            Some(&VerifyError::BodyTooLarge { limit: 1 })
+        );
+    }
+}

@@ -1,0 +1,127 @@
+//! [`VerifyWebhook`]: the middleware service.
+
+use std::fmt;
+use std::task::{Context, Poll};
+
+use hookverify_core::{Verifier, VerifyError};
+use http::{Request, Response, header};
+use http_body::Body;
+use tower_service::Service;
+
+use crate::future::ResponseFuture;
+use crate::layer::Config;
+use crate::rejection::reject;
+use crate::{BoxError, RejectionResponse, VerifiedBody, VerifyWebhookLayer};
+
+/// Middleware that verifies webhook deliveries; made by [`VerifyWebhookLayer`].
+///
+/// See the [crate docs](crate) for the behaviour and an example.
+#[derive(Clone)]
+pub struct VerifyWebhook<S, R> {
+    inner: S,
+    config: Config,
+    rejection: R,
+}
+
+impl<S, R> VerifyWebhook<S, R> {
+    pub(crate) const fn from_parts(inner: S, config: Config, rejection: R) -> Self {
+        Self {
+            inner,
+            config,
+            rejection,
+        }
+    }
+
+    /// A layer with `verifier` and the default options; shortcut for
+    /// [`VerifyWebhookLayer::new`].
+    pub fn layer(verifier: Verifier) -> VerifyWebhookLayer {
+        VerifyWebhookLayer::new(verifier)
+    }
+
+    /// The inner service.
+    pub const fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The inner service, mutably.
+    pub const fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Consumes the middleware, returning the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, R, ReqBody, ResBody> Service<Request<ReqBody>> for VerifyWebhook<S, R>
+where
+    S: Service<Request<VerifiedBody>, Response = Response<ResBody>> + Clone,
+    ReqBody: Body,
+    ReqBody::Error: Into<BoxError>,
+    R: RejectionResponse<ResBody> + Clone,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S, ReqBody, R>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let config = &self.config;
+        let scheme = config.verifier.scheme().name();
+
+        // 1. The headers alone: unsigned, malformed and stale deliveries stop here, unread.
+        let verification = match config.verifier.begin(request.headers(), config.clock.now()) {
+            Ok(verification) => verification,
+            Err(error) => {
+                return ResponseFuture::rejected(reject(&mut self.rejection, error, scheme));
+            }
+        };
+
+        // 2. A body announced larger than the limit is not read either.
+        let limit = u64::try_from(config.max_body_size).unwrap_or(u64::MAX);
+        let announced = announced_length(&request).max(request.body().size_hint().lower());
+        if announced > limit {
+            let error = VerifyError::BodyTooLarge { limit };
+            return ResponseFuture::rejected(reject(&mut self.rejection, error, scheme));
+        }
+
+        // 3. Stream the body through the MAC; the future calls the service it was ready for.
+        let clone = self.inner.clone();
+        let ready = std::mem::replace(&mut self.inner, clone);
+        let capacity = usize::try_from(announced).unwrap_or(config.max_body_size);
+        ResponseFuture::buffering(
+            request,
+            config.verifier.clone(),
+            verification,
+            config.max_body_size,
+            capacity,
+            ready,
+            self.rejection.clone(),
+        )
+    }
+}
+
+/// The `Content-Length` a request announces; 0 when absent or unparsable (hyper has already
+/// rejected an invalid one, and the streaming limit still applies).
+fn announced_length<B>(request: &Request<B>) -> u64 {
+    request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0)
+}
+
+impl<S: fmt::Debug, R> fmt::Debug for VerifyWebhook<S, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyWebhook")
+            .field("inner", &self.inner)
+            .field("verifier", &self.config.verifier)
+            .field("max_body_size", &self.config.max_body_size)
+            .finish_non_exhaustive()
+    }
+}
