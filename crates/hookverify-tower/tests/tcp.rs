@@ -235,3 +235,45 @@ async fn a_content_length_shorter_than_the_body_sent_is_verified_on_what_it_cove
     assert!(response.starts_with("HTTP/1.1 401"), "{response}");
     assert_eq!(hits.load(Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn works_as_a_plain_hyper_service_without_axum() {
+    use hyper_util::rt::TokioIo;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceBuilder;
+
+    let verifier = standard();
+    let service = ServiceBuilder::new()
+        .layer(VerifyWebhookLayer::new(verifier.clone()).with_clock(FixedClock(NOW)))
+        .service_fn(
+            |request: Request<hookverify_tower::VerifiedBody>| async move {
+                let id = request
+                    .extensions()
+                    .get::<hookverify_core::Verified>()
+                    .and_then(|verified| verified.id().map(str::to_owned))
+                    .unwrap_or_default();
+                Ok::<_, std::convert::Infallible>(http::Response::new(Full::new(Bytes::from(id))))
+            },
+        );
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            let service = TowerToHyperService::new(service.clone());
+            tokio::spawn(
+                hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service),
+            );
+        }
+    });
+
+    let headers = signed_headers(&verifier, BODY, NOW);
+    let body = || Full::new(Bytes::from_static(BODY));
+    assert_eq!(
+        post_body(addr, "/", &headers, body()).await,
+        (StatusCode::OK, "msg_2b1mrbFbVWTYo8WbMvmoj3gSgvg".to_owned())
+    );
+    let (status, _) = post_body(addr, "/", &[], body()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
