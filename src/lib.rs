@@ -25,6 +25,7 @@
 //! | `http`  | `http::HeaderMap` implements [`Headers`] | yes |
 //! | `tower` | [`tower`]: the `VerifyWebhookLayer` middleware for tower and hyper services | no |
 //! | `axum`  | `tower` plus [`axum`]: extractors for axum handlers | no |
+//! | `actix` | [`actix`]: middleware and extractors for actix-web | no |
 //! | `full`  | every adapter | no |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -47,6 +48,13 @@ pub mod tower {
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 #[doc(inline)]
 pub use hookverify_tower::axum;
+
+/// The actix-web middleware and extractors: [`VerifyWebhook`](hookverify_actix::VerifyWebhook),
+/// [`VerifiedJson`](hookverify_actix::VerifiedJson) and the rest.
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+#[doc(inline)]
+pub use hookverify_actix as actix;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -9,9 +9,9 @@ use crate::{MAX_HEADER_LEN, VerifyError};
 /// Core asks for every value of a header by name and decides itself what a missing or repeated
 /// header means, so an implementation only iterates. Names are matched case-insensitively.
 ///
-/// Implemented for [`http::HeaderMap`] (with the `http` feature), for slices, arrays and vectors
-/// of `(name, value)` pairs, and for references to any implementor. Adapters implement it for
-/// their framework's own map.
+/// Implemented for [`http::HeaderMap`] (with the `http` feature), for actix-web's `HeaderMap`
+/// (with the `actix-http` feature), for slices, arrays and vectors of `(name, value)` pairs, and
+/// for references to any implementor. Other frameworks implement it for their own map.
 ///
 /// # Examples
 ///
@@ -108,6 +108,19 @@ impl Headers for http::HeaderMap {
 
     fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a> {
         self.get_all(name).iter().map(http::HeaderValue::as_bytes)
+    }
+}
+
+#[cfg(feature = "actix-http")]
+impl Headers for actix_http::header::HeaderMap {
+    type Values<'a> = std::iter::Map<
+        std::slice::Iter<'a, actix_http::header::HeaderValue>,
+        fn(&'a actix_http::header::HeaderValue) -> &'a [u8],
+    >;
+
+    fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a> {
+        self.get_all(name)
+            .map(actix_http::header::HeaderValue::as_bytes)
     }
 }
 

@@ -46,6 +46,7 @@
 //! | feature | description | default |
 //! |---------|-------------|---------|
 //! | `http`  | implements [`Headers`] for `http::HeaderMap` (http 1.x) | yes |
+//! | `actix-http` | implements [`Headers`] for actix-web's `HeaderMap` (actix-http 3) | no |
 //!
 //! Every scheme is always available: none of them pulls a dependency of its own.
 //!
@@ -74,6 +75,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod buffer;
 mod error;
 mod headers;
 mod mac;
@@ -83,6 +85,7 @@ mod signature;
 mod timestamp;
 mod verifier;
 
+pub use crate::buffer::BufferedVerification;
 pub use crate::error::{ConfigError, Malformation, SignError, VerifyError};
 pub use crate::headers::{Headers, PairValues};
 pub use crate::mac::Algorithm;

@@ -4,8 +4,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use bytes::{Buf as _, Bytes, BytesMut};
-use hookverify_core::{Verification, Verifier, VerifyError};
+use bytes::Buf as _;
+use hookverify_core::{BufferedVerification, Verifier, VerifyError};
 use http::request::Parts;
 use http::{Request, Response};
 use http_body::Body;
@@ -55,11 +55,7 @@ struct Pending<S, R> {
     /// For the scheme's name in logs.
     verifier: Verifier,
     parts: Option<Parts>,
-    verification: Option<Verification>,
-    buffer: Buffer,
-    received: usize,
-    limit: usize,
-    capacity: usize,
+    body: Option<BufferedVerification>,
     inner: Option<S>,
     rejection: R,
 }
@@ -79,24 +75,18 @@ where
     pub(crate) fn buffering(
         request: Request<ReqBody>,
         verifier: Verifier,
-        verification: Verification,
-        limit: usize,
-        capacity: usize,
+        body: BufferedVerification,
         inner: S,
         rejection: R,
     ) -> Self {
-        let (parts, body) = request.into_parts();
+        let (parts, stream) = request.into_parts();
         Self {
             state: State::Buffering {
-                body,
+                body: stream,
                 pending: Pending {
                     verifier,
                     parts: Some(parts),
-                    verification: Some(verification),
-                    buffer: Buffer::Empty,
-                    received: 0,
-                    limit,
-                    capacity,
+                    body: Some(body),
                     inner: Some(inner),
                     rejection,
                 },
@@ -149,7 +139,7 @@ impl<S, R> Pending<S, R> {
     /// Reads frames until the body ends, the limit is passed, or the stream fails.
     fn poll_body<B>(
         &mut self,
-        mut body: Pin<&mut B>,
+        mut stream: Pin<&mut B>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<Request<VerifiedBody>, VerifyError>>
     where
@@ -157,24 +147,16 @@ impl<S, R> Pending<S, R> {
         B::Error: Into<BoxError>,
     {
         loop {
-            match ready!(body.as_mut().poll_frame(cx)) {
+            let Some(body) = self.body.as_mut() else {
+                panic_polled_after_completion();
+            };
+            match ready!(stream.as_mut().poll_frame(cx)) {
                 Some(Ok(frame)) => {
                     // Trailers are not signed by any scheme; they are dropped.
-                    let Ok(mut data) = frame.into_data() else {
-                        continue;
-                    };
-                    let len = data.remaining();
-                    self.received = self.received.saturating_add(len);
-                    if self.received > self.limit {
-                        return Poll::Ready(Err(VerifyError::BodyTooLarge {
-                            limit: u64::try_from(self.limit).unwrap_or(u64::MAX),
-                        }));
+                    if let Ok(mut data) = frame.into_data() {
+                        let len = data.remaining();
+                        body.push(data.copy_to_bytes(len))?;
                     }
-                    let chunk = data.copy_to_bytes(len);
-                    if let Some(verification) = &mut self.verification {
-                        verification.update(&chunk);
-                    }
-                    self.buffer.push(chunk, self.capacity);
                 }
                 Some(Err(error)) => {
                     let error: BoxError = error.into();
@@ -186,57 +168,20 @@ impl<S, R> Pending<S, R> {
                     return Poll::Ready(Err(VerifyError::BodyUnreadable));
                 }
                 None => {
-                    let verification = self.verification.take().expect("the body ends once");
-                    let verified = match verification.finish() {
-                        Ok(verified) => verified,
-                        Err(error) => return Poll::Ready(Err(error)),
+                    let (Some(body), Some(mut parts)) = (self.body.take(), self.parts.take())
+                    else {
+                        panic_polled_after_completion();
                     };
-                    let mut parts = self.parts.take().expect("the body ends once");
+                    let (verified, bytes) = body.finish()?;
                     parts.extensions.insert(verified);
-                    let body = VerifiedBody::new(std::mem::take(&mut self.buffer).freeze());
-                    return Poll::Ready(Ok(Request::from_parts(parts, body)));
+                    return Poll::Ready(Ok(Request::from_parts(parts, VerifiedBody::new(bytes))));
                 }
             }
         }
     }
 }
 
-/// The body received so far. One frame is kept as it came; a second one starts a contiguous
-/// buffer, sized from `Content-Length` when the request announced one.
-#[derive(Default)]
-enum Buffer {
-    #[default]
-    Empty,
-    One(Bytes),
-    Many(BytesMut),
-}
-
-impl Buffer {
-    fn push(&mut self, chunk: Bytes, capacity: usize) {
-        if chunk.is_empty() {
-            return;
-        }
-        *self = match std::mem::take(self) {
-            Self::Empty => Self::One(chunk),
-            Self::One(first) => {
-                let needed = first.len() + chunk.len();
-                let mut buffer = BytesMut::with_capacity(capacity.max(needed));
-                buffer.extend_from_slice(&first);
-                buffer.extend_from_slice(&chunk);
-                Self::Many(buffer)
-            }
-            Self::Many(mut buffer) => {
-                buffer.extend_from_slice(&chunk);
-                Self::Many(buffer)
-            }
-        };
-    }
-
-    fn freeze(self) -> Bytes {
-        match self {
-            Self::Empty => Bytes::new(),
-            Self::One(bytes) => bytes,
-            Self::Many(buffer) => buffer.freeze(),
-        }
-    }
+#[cold]
+fn panic_polled_after_completion() -> ! {
+    unreachable!("ResponseFuture polled after completion")
 }

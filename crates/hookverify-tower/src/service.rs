@@ -3,7 +3,7 @@
 use std::fmt;
 use std::task::{Context, Poll};
 
-use hookverify_core::{Verifier, VerifyError};
+use hookverify_core::Verifier;
 use http::{Request, Response, header};
 use http_body::Body;
 use tower_service::Service;
@@ -82,23 +82,21 @@ where
         };
 
         // 2. A body announced larger than the limit is not read either.
-        let limit = u64::try_from(config.max_body_size).unwrap_or(u64::MAX);
         let announced = announced_length(&request).max(request.body().size_hint().lower());
-        if announced > limit {
-            let error = VerifyError::BodyTooLarge { limit };
-            return ResponseFuture::rejected(reject(&mut self.rejection, error, scheme));
-        }
+        let body = match verification.buffered(config.max_body_size, Some(announced)) {
+            Ok(body) => body,
+            Err(error) => {
+                return ResponseFuture::rejected(reject(&mut self.rejection, error, scheme));
+            }
+        };
 
         // 3. Stream the body through the MAC; the future calls the service it was ready for.
         let clone = self.inner.clone();
         let ready = std::mem::replace(&mut self.inner, clone);
-        let capacity = usize::try_from(announced).unwrap_or(config.max_body_size);
         ResponseFuture::buffering(
             request,
             config.verifier.clone(),
-            verification,
-            config.max_body_size,
-            capacity,
+            body,
             ready,
             self.rejection.clone(),
         )

@@ -1,0 +1,143 @@
+//! [`WebhookError`]: how a rejected delivery becomes an actix-web response.
+
+use std::fmt;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use hookverify_core::VerifyError;
+
+/// Why the middleware or an extractor rejected a request.
+///
+/// Implements [`ResponseError`]: the status comes from [`status_code`], and the body is the
+/// message as `text/plain`. Messages never contain the secret or a signature.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The delivery failed verification (401, 400 or 413; see [`status_code`]).
+    Verify(VerifyError),
+    /// The payload could not be read by actix's `Bytes` extractor (413 beyond
+    /// `PayloadConfig`'s limit, 400 for a broken stream).
+    Payload(actix_web::Error),
+    /// The verified body is not valid JSON for the target type (400). Holds serde's message.
+    InvalidJson(String),
+    /// No [`Verifier`](hookverify_core::Verifier) is registered as app data (500, a server
+    /// misconfiguration).
+    MissingVerifier,
+    /// [`VerifiedDelivery`](crate::VerifiedDelivery) was used without the
+    /// [`VerifyWebhook`](crate::VerifyWebhook) middleware (500, a server misconfiguration).
+    MissingMiddleware,
+}
+
+/// The HTTP status for a verification failure: `401` for an unsigned, forged or stale delivery,
+/// `400` for a malformed header or an unreadable body, `413` for an oversized body.
+///
+/// The one place this crate maps [`VerifyError`]s to statuses; it follows
+/// [`VerifyError::status_code`].
+#[must_use]
+pub fn status_code(error: &VerifyError) -> StatusCode {
+    StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST)
+}
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Verify(error) => error.fmt(f),
+            Self::Payload(error) => error.fmt(f),
+            Self::InvalidJson(message) => write!(f, "invalid JSON body: {message}"),
+            Self::MissingVerifier => f.write_str("no webhook verifier is configured"),
+            Self::MissingMiddleware => {
+                f.write_str("webhook verification is not configured for this route")
+            }
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Verify(error) => Some(error),
+            Self::Payload(_)
+            | Self::InvalidJson(_)
+            | Self::MissingVerifier
+            | Self::MissingMiddleware => None,
+        }
+    }
+}
+
+impl From<VerifyError> for WebhookError {
+    fn from(error: VerifyError) -> Self {
+        Self::Verify(error)
+    }
+}
+
+impl ResponseError for WebhookError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Verify(error) => status_code(error),
+            Self::Payload(error) => error.as_response_error().status_code(),
+            Self::InvalidJson(_) => StatusCode::BAD_REQUEST,
+            Self::MissingVerifier | Self::MissingMiddleware => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(ResponseError::status_code(self))
+            .insert_header((
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            ))
+            .body(self.to_string());
+        if let Self::Verify(error) = self {
+            response.extensions_mut().insert(error.clone());
+        }
+        response
+    }
+}
+
+/// Logs a rejection, once, in the same shape as the tower adapter.
+pub(crate) fn log_rejection(error: &VerifyError, scheme: &str) {
+    tracing::warn!(
+        target: "hookverify::rejection",
+        scheme,
+        status = error.status_code(),
+        reason = %error,
+        "rejected webhook delivery"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_survives_conversion_into_an_actix_error() {
+        let cases = [
+            (WebhookError::Verify(VerifyError::SignatureMismatch), 401),
+            (
+                WebhookError::Verify(VerifyError::BodyTooLarge { limit: 1 }),
+                413,
+            ),
+            (WebhookError::InvalidJson("eof".to_owned()), 400),
+            (WebhookError::MissingVerifier, 500),
+        ];
+        for (error, status) in cases {
+            let error: actix_web::Error = error.into();
+            assert_eq!(error.as_response_error().status_code().as_u16(), status);
+            assert_eq!(error.error_response().status().as_u16(), status);
+        }
+    }
+
+    #[test]
+    fn the_response_is_short_plain_text() {
+        let response = WebhookError::Verify(VerifyError::SignatureMismatch).error_response();
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            "text/plain; charset=utf-8"
+        );
+        assert_eq!(
+            response.extensions().get::<VerifyError>(),
+            Some(&VerifyError::SignatureMismatch)
+        );
+    }
+}

@@ -1,0 +1,256 @@
+//! [`VerifyWebhook`] (the `Transform`) and [`VerifyWebhookMiddleware`] (its service).
+
+use std::fmt;
+use std::future::{Ready, poll_fn, ready};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::header;
+use actix_web::{Error, HttpMessage as _, HttpRequest, HttpResponse, ResponseError as _};
+use futures_core::Stream as _;
+use futures_core::future::LocalBoxFuture;
+use hookverify_core::{Clock, SystemClock, Verifier, VerifyError};
+
+use crate::WebhookError;
+use crate::error::log_rejection;
+
+/// The body limit the middleware starts with: 2 MiB, as in the tower layer.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
+
+type ErrorHandler = dyn Fn(VerifyError, &HttpRequest) -> HttpResponse + Send + Sync;
+
+/// Middleware that verifies webhook deliveries before the handler runs; use it with
+/// `App::wrap`, `Scope::wrap` or `Resource::wrap`.
+///
+/// For each request, in this order:
+///
+/// 1. The headers are checked with [`Verifier::begin`]. A missing, malformed or stale signature
+///    is answered at once (401; 400 for a malformed header): the payload is never read and the
+///    handler never runs.
+/// 2. A `Content-Length` over the limit is answered with 413, unread.
+/// 3. The payload is streamed through the MAC and kept (one copy); 413 as soon as it passes the
+///    limit, 400 if the stream fails.
+/// 4. A mismatch is answered with 401. A verified request reaches the handler with its payload
+///    as if untouched, so `web::Bytes`, `web::Json<T>` and `String` extractors all work, and the
+///    [`Verified`](hookverify_core::Verified) metadata is in the request extensions (read it with
+///    [`VerifiedDelivery`](crate::VerifiedDelivery)).
+///
+/// Rejections are logged through `tracing` at WARN under the target `hookverify::rejection`.
+///
+/// # Ordering
+///
+/// In actix-web the last `.wrap()` runs first. Verification needs the raw bytes exactly as they
+/// arrived, so wrap it after (outside) any middleware that decompresses or rewrites payloads.
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::{App, web};
+/// use hookverify_actix::VerifyWebhook;
+/// use hookverify_core::Verifier;
+///
+/// let verifier = Verifier::github("test-only-secret")?;
+/// let app = App::new().service(
+///     web::resource("/webhooks/github")
+///         .wrap(VerifyWebhook::new(verifier))
+///         .route(web::post().to(|body: web::Bytes| async move { format!("{} bytes", body.len()) })),
+/// );
+/// # let _ = app;
+/// # Ok::<(), hookverify_core::ConfigError>(())
+/// ```
+#[derive(Clone)]
+#[must_use]
+pub struct VerifyWebhook {
+    config: Config,
+}
+
+/// What the middleware factory hands to each worker's service.
+#[derive(Clone)]
+struct Config {
+    verifier: Verifier,
+    max_body_size: usize,
+    clock: Arc<dyn Clock>,
+    error_handler: Option<Arc<ErrorHandler>>,
+}
+
+impl VerifyWebhook {
+    /// Middleware verifying deliveries with `verifier`, with a 2 MiB body limit and the system
+    /// clock.
+    pub fn new(verifier: Verifier) -> Self {
+        Self {
+            config: Config {
+                verifier,
+                max_body_size: DEFAULT_MAX_BODY_SIZE,
+                clock: Arc::new(SystemClock::default()),
+                error_handler: None,
+            },
+        }
+    }
+
+    /// The largest payload accepted, in bytes (default [`DEFAULT_MAX_BODY_SIZE`]).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.config.max_body_size = bytes;
+        self
+    }
+
+    /// The clock timestamps are checked against (default the system clock). Tests fix it.
+    pub fn with_clock(mut self, clock: impl Clock) -> Self {
+        self.config.clock = Arc::new(clock);
+        self
+    }
+
+    /// Replaces the response sent for rejected deliveries, like `JsonConfig::error_handler`.
+    /// The default is the error's status with its message as `text/plain`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::HttpResponse;
+    /// use hookverify_actix::VerifyWebhook;
+    /// use hookverify_core::Verifier;
+    ///
+    /// let middleware = VerifyWebhook::new(Verifier::github("test-only-secret")?)
+    ///     .error_handler(|_error, _request| HttpResponse::Forbidden().finish());
+    /// # let _ = middleware;
+    /// # Ok::<(), hookverify_core::ConfigError>(())
+    /// ```
+    pub fn error_handler<F>(mut self, handler: F) -> Self
+    where
+        F: Fn(VerifyError, &HttpRequest) -> HttpResponse + Send + Sync + 'static,
+    {
+        self.config.error_handler = Some(Arc::new(handler));
+        self
+    }
+}
+
+impl fmt::Debug for VerifyWebhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyWebhook")
+            .field("verifier", &self.config.verifier)
+            .field("max_body_size", &self.config.max_body_size)
+            .field("error_handler", &self.config.error_handler.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for VerifyWebhook
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = VerifyWebhookMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(VerifyWebhookMiddleware {
+            service: Rc::new(service),
+            config: Rc::new(self.config.clone()),
+        }))
+    }
+}
+
+/// The service [`VerifyWebhook`] wraps around a handler; see [`VerifyWebhook`].
+pub struct VerifyWebhookMiddleware<S> {
+    service: Rc<S>,
+    config: Rc<Config>,
+}
+
+impl<S> fmt::Debug for VerifyWebhookMiddleware<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyWebhookMiddleware")
+            .field("verifier", &self.config.verifier)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, B> Service<ServiceRequest> for VerifyWebhookMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, mut request: ServiceRequest) -> Self::Future {
+        let config = Rc::clone(&self.config);
+
+        // 1. The headers alone: unsigned, malformed and stale deliveries stop here, unread.
+        let verification = match config.verifier.begin(request.headers(), config.clock.now()) {
+            Ok(verification) => verification,
+            Err(error) => return Box::pin(ready(Ok(reject(request, error, &config)))),
+        };
+
+        // 2. A payload announced larger than the limit is not read either.
+        let body = match verification.buffered(config.max_body_size, announced_length(&request)) {
+            Ok(body) => body,
+            Err(error) => return Box::pin(ready(Ok(reject(request, error, &config)))),
+        };
+
+        // 3. Stream the payload through the MAC, then hand it on as if untouched.
+        let service = Rc::clone(&self.service);
+        Box::pin(async move {
+            let mut body = body;
+            let mut payload = request.take_payload();
+            while let Some(chunk) = poll_fn(|cx| Pin::new(&mut payload).poll_next(cx)).await {
+                let pushed = match chunk {
+                    Ok(chunk) => body.push(chunk),
+                    Err(error) => {
+                        tracing::debug!(
+                            target: "hookverify::rejection",
+                            %error,
+                            "webhook payload stream failed"
+                        );
+                        Err(VerifyError::BodyUnreadable)
+                    }
+                };
+                if let Err(error) = pushed {
+                    return Ok(reject(request, error, &config));
+                }
+            }
+            let (verified, bytes) = match body.finish() {
+                Ok(done) => done,
+                Err(error) => return Ok(reject(request, error, &config)),
+            };
+            request.extensions_mut().insert(verified);
+            request.set_payload(Payload::from(bytes));
+            service
+                .call(request)
+                .await
+                .map(ServiceResponse::map_into_left_body)
+        })
+    }
+}
+
+/// The `Content-Length` a request announces, if it parses.
+fn announced_length(request: &ServiceRequest) -> Option<u64> {
+    request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+}
+
+/// Logs a rejection and answers it, with the error in the response's extensions.
+fn reject<B>(
+    request: ServiceRequest,
+    error: VerifyError,
+    config: &Config,
+) -> ServiceResponse<EitherBody<B>> {
+    log_rejection(&error, config.verifier.scheme().name());
+    let (http_request, _payload) = request.into_parts();
+    let mut response = match &config.error_handler {
+        Some(handler) => handler(error.clone(), &http_request),
+        None => WebhookError::Verify(error.clone()).error_response(),
+    };
+    response.extensions_mut().insert(error);
+    ServiceResponse::new(http_request, response).map_into_right_body()
+}

@@ -1,0 +1,127 @@
+//! Helpers shared by the actix adapter's integration tests.
+
+#![allow(dead_code, reason = "each test file uses a different subset")]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly"
+)]
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use actix_http::error::PayloadError;
+use actix_http::{BoxedPayloadStream, Payload, Request};
+use bytes::Bytes;
+use futures_core::Stream;
+use hookverify_core::{Clock, Scheme, SignOptions, Verifier};
+
+pub(crate) const NOW: u64 = 1_700_000_000;
+pub(crate) const BODY: &[u8] = br#"{"id":"evt_1","type":"payment_intent.succeeded"}"#;
+pub(crate) const MESSAGE_ID: &str = "msg_2b1mrbFbVWTYo8WbMvmoj3gSgvg";
+
+pub(crate) fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// A clock stuck at one instant.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FixedClock(pub(crate) u64);
+
+impl Clock for FixedClock {
+    fn now(&self) -> SystemTime {
+        at(self.0)
+    }
+}
+
+pub(crate) fn github() -> Verifier {
+    Verifier::github("test-only-secret").unwrap()
+}
+
+pub(crate) fn stripe() -> Verifier {
+    Verifier::stripe("whsec_test-only-secret").unwrap()
+}
+
+pub(crate) fn standard() -> Verifier {
+    // base64 of "test-only-secret"
+    Verifier::standard_webhooks("whsec_dGVzdC1vbmx5LXNlY3JldA==").unwrap()
+}
+
+pub(crate) fn all_schemes() -> Vec<Verifier> {
+    vec![github(), stripe(), standard()]
+}
+
+/// A Stripe verifier holding two secrets, new first.
+pub(crate) fn stripe_rotating() -> Verifier {
+    Verifier::builder(Scheme::stripe())
+        .secret("whsec_new-test-only-secret")
+        .secret("whsec_old-test-only-secret")
+        .build()
+        .unwrap()
+}
+
+/// The headers `verifier` would sign `body` with at `secs`.
+pub(crate) fn signed_headers(verifier: &Verifier, body: &[u8], secs: u64) -> Vec<(String, String)> {
+    verifier
+        .sign(body, &SignOptions::at(at(secs)).id(MESSAGE_ID))
+        .unwrap()
+}
+
+/// Gives `request` a streaming payload.
+pub(crate) fn with_stream(
+    request: Request,
+    stream: impl Stream<Item = Result<Bytes, PayloadError>> + 'static,
+) -> Request {
+    let payload: BoxedPayloadStream = Box::pin(stream);
+    request.replace_payload(Payload::Stream { payload }).0
+}
+
+/// A payload delivered in chunks of `size` bytes.
+pub(crate) struct Chunks(VecDeque<Bytes>);
+
+impl Chunks {
+    pub(crate) fn new(data: &[u8], size: usize) -> Self {
+        Self(data.chunks(size).map(Bytes::copy_from_slice).collect())
+    }
+}
+
+impl Stream for Chunks {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(self.get_mut().0.pop_front().map(Ok))
+    }
+}
+
+/// A payload that must never be read: polling it panics.
+pub(crate) struct Untouchable;
+
+impl Stream for Untouchable {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        panic!("the payload was read although the headers already failed")
+    }
+}
+
+/// A payload that yields `prefix` and then fails.
+pub(crate) struct Failing(Option<Bytes>);
+
+impl Failing {
+    pub(crate) fn after(prefix: &'static [u8]) -> Self {
+        Self(Some(Bytes::from_static(prefix)))
+    }
+}
+
+impl Stream for Failing {
+    type Item = Result<Bytes, PayloadError>;
+
+    fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(Some(match self.get_mut().0.take() {
+            Some(prefix) => Ok(prefix),
+            None => Err(PayloadError::Incomplete(None)),
+        }))
+    }
+}

@@ -1,0 +1,196 @@
+//! The handler-level extractors, driven by `actix_web::test`.
+
+#![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod common;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpResponse, test, web};
+use common::*;
+use hookverify_actix::{VerifiedJson, VerifiedWebhook, WebhookError};
+use hookverify_core::Verifier;
+use serde::Deserialize;
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[derive(Deserialize)]
+struct Event {
+    r#type: String,
+}
+
+async fn raw(webhook: VerifiedWebhook) -> String {
+    let (verified, body) = webhook.into_parts();
+    format!("{} {}", verified.scheme(), String::from_utf8_lossy(&body))
+}
+
+async fn json(VerifiedJson(event): VerifiedJson<Event>) -> HttpResponse {
+    match event.r#type.as_str() {
+        "payment_intent.succeeded" => HttpResponse::Ok().body("paid"),
+        other => HttpResponse::Accepted().body(other.to_owned()),
+    }
+}
+
+fn post(path: &str, headers: &[(String, String)]) -> test::TestRequest {
+    let mut request = test::TestRequest::post().uri(path);
+    for (name, value) in headers {
+        request = request.insert_header((name.as_str(), value.as_str()));
+    }
+    request
+}
+
+async fn text(
+    response: actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+) -> String {
+    String::from_utf8(test::read_body(response).await.to_vec()).unwrap()
+}
+
+#[actix_web::test]
+async fn verified_webhook_uses_the_verifier_from_app_data_in_either_form() {
+    for verifier in all_schemes() {
+        let as_data = App::new().app_data(web::Data::new(verifier.clone()));
+        let as_plain = App::new().app_data(verifier.clone());
+        for app in [as_data, as_plain] {
+            let app = test::init_service(app.route("/", web::post().to(raw))).await;
+            let headers = signed_headers(&verifier, BODY, now_secs());
+            let response =
+                test::call_service(&app, post("/", &headers).set_payload(BODY).to_request()).await;
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(
+                text(response).await,
+                format!(
+                    "{} {}",
+                    verifier.scheme().name(),
+                    String::from_utf8_lossy(BODY)
+                )
+            );
+            let response = test::call_service(
+                &app,
+                post("/", &headers).set_payload(&b"{}"[..]).to_request(),
+            )
+            .await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        }
+    }
+}
+
+#[actix_web::test]
+async fn verified_json_is_one_extractor_for_stripe_events() {
+    let verifier = stripe();
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(verifier.clone()))
+            .route("/stripe", web::post().to(json)),
+    )
+    .await;
+    let now = now_secs();
+
+    let headers = signed_headers(&verifier, BODY, now);
+    let response = test::call_service(
+        &app,
+        post("/stripe", &headers).set_payload(BODY).to_request(),
+    )
+    .await;
+    assert_eq!(
+        (response.status(), text(response).await.as_str()),
+        (StatusCode::OK, "paid")
+    );
+
+    let refund = br#"{"type":"charge.refunded"}"#;
+    let headers = signed_headers(&verifier, refund, now);
+    let response = test::call_service(
+        &app,
+        post("/stripe", &headers)
+            .set_payload(&refund[..])
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+
+    // Signed, but not an event: verified first, then 400.
+    let headers = signed_headers(&verifier, b"[]", now);
+    let response = test::call_service(
+        &app,
+        post("/stripe", &headers)
+            .set_payload(&b"[]"[..])
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(text(response).await.starts_with("invalid JSON body"));
+
+    // Stale and unsigned deliveries never reach the JSON parser, and are not read.
+    let stale = signed_headers(&verifier, BODY, now - 3600);
+    for headers in [stale, Vec::new()] {
+        let request = with_stream(post("/stripe", &headers).to_request(), Untouchable);
+        let response = test::call_service(&app, request).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[actix_web::test]
+async fn payload_config_limits_the_extractor() {
+    let verifier = github();
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(verifier.clone()))
+            .app_data(web::PayloadConfig::new(16))
+            .route("/", web::post().to(raw)),
+    )
+    .await;
+    let body = vec![b'x'; 17];
+    let headers = signed_headers(&verifier, &body, now_secs());
+    let response =
+        test::call_service(&app, post("/", &headers).set_payload(body).to_request()).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[actix_web::test]
+async fn a_missing_verifier_is_a_500() {
+    let app = test::init_service(App::new().route("/", web::post().to(raw))).await;
+    let response = test::call_service(&app, post("/", &[]).to_request()).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(text(response).await, "no webhook verifier is configured");
+}
+
+#[actix_web::test]
+async fn handlers_can_take_the_error_themselves() {
+    let app = test::init_service(App::new().app_data(web::Data::new(github())).route(
+        "/",
+        web::post().to(|result: Result<VerifiedWebhook, WebhookError>| async move {
+            match result {
+                Ok(_) => HttpResponse::Ok().finish(),
+                Err(error) => HttpResponse::Forbidden().body(error.to_string()),
+            }
+        }),
+    ))
+    .await;
+    let response = test::call_service(&app, post("/", &[]).to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        text(response).await,
+        "missing signature header `X-Hub-Signature-256`"
+    );
+}
+
+#[actix_web::test]
+async fn standard_webhooks_metadata_reaches_the_handler() {
+    let verifier: Verifier = standard();
+    let app = test::init_service(App::new().app_data(verifier.clone()).route(
+        "/",
+        web::post().to(|webhook: VerifiedWebhook| async move {
+            webhook.verified().id().unwrap_or_default().to_owned()
+        }),
+    ))
+    .await;
+    let headers = signed_headers(&verifier, BODY, now_secs());
+    let response =
+        test::call_service(&app, post("/", &headers).set_payload(BODY).to_request()).await;
+    assert_eq!(text(response).await, MESSAGE_ID);
+}

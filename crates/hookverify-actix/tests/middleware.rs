@@ -1,0 +1,403 @@
+//! The middleware, driven by `actix_web::test`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly"
+)]
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpResponse, test, web};
+use common::*;
+use hookverify_actix::{VerifiedDelivery, VerifyWebhook};
+use hookverify_core::{SignOptions, Verifier, VerifyError};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Event {
+    id: String,
+}
+
+/// An app whose three routes read the body with three different extractors, all behind the
+/// middleware, counting handler runs.
+fn app(
+    verifier: Verifier,
+    limit: usize,
+    hits: Arc<AtomicUsize>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (bytes_hits, string_hits, json_hits) = (hits.clone(), hits.clone(), hits);
+    App::new()
+        .wrap(
+            VerifyWebhook::new(verifier)
+                .with_clock(FixedClock(NOW))
+                .max_body_size(limit),
+        )
+        .app_data(web::PayloadConfig::new(10 * 1024 * 1024))
+        .route(
+            "/bytes",
+            web::post().to(
+                move |VerifiedDelivery(verified): VerifiedDelivery, body: web::Bytes| {
+                    bytes_hits.fetch_add(1, Ordering::SeqCst);
+                    async move { format!("{} {}", verified.scheme(), body.len()) }
+                },
+            ),
+        )
+        .route(
+            "/string",
+            web::post().to(move |body: String| {
+                string_hits.fetch_add(1, Ordering::SeqCst);
+                async move { body }
+            }),
+        )
+        .route(
+            "/json",
+            web::post().to(move |event: web::Json<Event>| {
+                json_hits.fetch_add(1, Ordering::SeqCst);
+                async move { event.into_inner().id }
+            }),
+        )
+}
+
+fn post(path: &str, headers: &[(String, String)]) -> test::TestRequest {
+    let mut request = test::TestRequest::post().uri(path);
+    for (name, value) in headers {
+        request = request.insert_header((name.as_str(), value.as_str()));
+    }
+    request
+}
+
+async fn text(
+    response: actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+) -> String {
+    String::from_utf8(test::read_body(response).await.to_vec()).unwrap()
+}
+
+#[actix_web::test]
+async fn signed_deliveries_reach_every_downstream_extractor_with_the_original_bytes() {
+    for verifier in all_schemes() {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let app = test::init_service(app(verifier.clone(), 1024, hits.clone())).await;
+        let headers = signed_headers(&verifier, BODY, NOW);
+
+        let response = test::call_service(
+            &app,
+            post("/bytes", &headers).set_payload(BODY).to_request(),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            text(response).await,
+            format!("{} {}", verifier.scheme().name(), BODY.len())
+        );
+
+        let response = test::call_service(
+            &app,
+            post("/string", &headers).set_payload(BODY).to_request(),
+        )
+        .await;
+        assert_eq!(text(response).await.as_bytes(), BODY);
+
+        let response = test::call_service(
+            &app,
+            post("/json", &headers)
+                .insert_header(("content-type", "application/json"))
+                .set_payload(BODY)
+                .to_request(),
+        )
+        .await;
+        assert_eq!(text(response).await, "evt_1");
+        assert_eq!(hits.load(Ordering::SeqCst), 3);
+    }
+}
+
+#[actix_web::test]
+async fn unsigned_malformed_and_stale_deliveries_are_rejected_unread() {
+    for verifier in all_schemes() {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let app = test::init_service(app(verifier.clone(), 1024, hits.clone())).await;
+        let stale = signed_headers(&verifier, BODY, NOW - 301);
+        let future = signed_headers(&verifier, BODY, NOW + 301);
+        let mut malformed = signed_headers(&verifier, BODY, NOW);
+        let last = malformed.len() - 1;
+        malformed[last].1 = "???".to_owned();
+
+        for (headers, status) in [
+            (&Vec::new(), StatusCode::UNAUTHORIZED),
+            (&malformed, StatusCode::BAD_REQUEST),
+            (
+                &stale,
+                if verifier.scheme().has_timestamp() {
+                    StatusCode::UNAUTHORIZED
+                } else {
+                    StatusCode::OK
+                },
+            ),
+            (
+                &future,
+                if verifier.scheme().has_timestamp() {
+                    StatusCode::UNAUTHORIZED
+                } else {
+                    StatusCode::OK
+                },
+            ),
+        ] {
+            if status == StatusCode::OK {
+                continue; // GitHub has no timestamp: nothing to be stale.
+            }
+            let request = with_stream(post("/bytes", headers).to_request(), Untouchable);
+            let response = test::call_service(&app, request).await;
+            assert_eq!(response.status(), status, "{}", verifier.scheme().name());
+            assert_eq!(
+                response.headers().get("content-type").unwrap(),
+                "text/plain; charset=utf-8"
+            );
+            assert!(
+                response
+                    .response()
+                    .extensions()
+                    .get::<VerifyError>()
+                    .is_some()
+            );
+        }
+        assert_eq!(hits.load(Ordering::SeqCst), 0);
+    }
+}
+
+#[actix_web::test]
+async fn tampered_payloads_are_401_and_the_handler_never_runs() {
+    for verifier in all_schemes() {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let app = test::init_service(app(verifier.clone(), 1024, hits.clone())).await;
+        let headers = signed_headers(&verifier, BODY, NOW);
+        let response = test::call_service(
+            &app,
+            post("/bytes", &headers)
+                .set_payload(&b"{}"[..])
+                .to_request(),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(text(response).await, "no signature matches");
+        assert_eq!(hits.load(Ordering::SeqCst), 0);
+    }
+}
+
+#[actix_web::test]
+async fn chunked_payloads_verify_and_reach_the_handler_whole() {
+    let body = vec![b'c'; 10_000];
+    for verifier in all_schemes() {
+        let app = test::init_service(app(verifier.clone(), 64 * 1024, Arc::default())).await;
+        let headers = signed_headers(&verifier, &body, NOW);
+        for size in [1, 7, 1000] {
+            let request = with_stream(
+                post("/string", &headers).to_request(),
+                Chunks::new(&body, size),
+            );
+            let response = test::call_service(&app, request).await;
+            assert_eq!(response.status(), StatusCode::OK, "chunks of {size}");
+            assert_eq!(text(response).await.len(), 10_000);
+        }
+    }
+}
+
+#[actix_web::test]
+async fn payload_at_the_limit_passes_and_one_byte_over_is_413() {
+    let verifier = stripe();
+    let app = test::init_service(app(verifier.clone(), 1024, Arc::default())).await;
+    for (len, status) in [
+        (1024, StatusCode::OK),
+        (1025, StatusCode::PAYLOAD_TOO_LARGE),
+    ] {
+        let body = vec![b'l'; len];
+        let headers = signed_headers(&verifier, &body, NOW);
+        // With a Content-Length ...
+        let response = test::call_service(
+            &app,
+            post("/bytes", &headers)
+                .set_payload(body.clone())
+                .to_request(),
+        )
+        .await;
+        assert_eq!(response.status(), status, "announced {len}");
+        // ... and streamed without one.
+        let request = with_stream(
+            post("/bytes", &headers).to_request(),
+            Chunks::new(&body, 100),
+        );
+        let response = test::call_service(&app, request).await;
+        assert_eq!(response.status(), status, "streamed {len}");
+    }
+}
+
+#[actix_web::test]
+async fn an_oversized_content_length_is_413_unread() {
+    let verifier = github();
+    let app = test::init_service(app(verifier.clone(), 1024, Arc::default())).await;
+    let mut headers = signed_headers(&verifier, BODY, NOW);
+    headers.push(("content-length".to_owned(), "1025".to_owned()));
+    let request = with_stream(post("/bytes", &headers).to_request(), Untouchable);
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        text(response).await,
+        "body is larger than the 1024 byte limit"
+    );
+}
+
+#[actix_web::test]
+async fn a_failing_payload_stream_is_400() {
+    let verifier = github();
+    let hits = Arc::new(AtomicUsize::new(0));
+    let app = test::init_service(app(verifier.clone(), 1024, hits.clone())).await;
+    let headers = signed_headers(&verifier, BODY, NOW);
+    let request = with_stream(
+        post("/bytes", &headers).to_request(),
+        Failing::after(b"{\"id\""),
+    );
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(hits.load(Ordering::SeqCst), 0);
+}
+
+#[actix_web::test]
+async fn stale_stripe_timestamps_are_401_with_the_reason() {
+    let verifier = stripe();
+    let app = test::init_service(app(verifier.clone(), 1024, Arc::default())).await;
+    let headers = signed_headers(&verifier, BODY, NOW - 3600);
+    let response = test::call_service(
+        &app,
+        post("/bytes", &headers).set_payload(BODY).to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        text(response).await,
+        "timestamp 1699996400 is 3600 s old, outside the 300 s tolerance"
+    );
+}
+
+#[actix_web::test]
+async fn several_v1_signatures_from_rotated_secrets_verify() {
+    let old = Verifier::stripe("whsec_old-test-only-secret").unwrap();
+    let new = Verifier::stripe("whsec_new-test-only-secret").unwrap();
+    let v1 = |verifier: &Verifier| {
+        let headers = verifier.sign(BODY, &SignOptions::at(at(NOW))).unwrap();
+        headers[0].1.split_once(",v1=").unwrap().1.to_owned()
+    };
+    // Stripe signs with every active secret; the receiver still has only the old one.
+    let header = format!("t={NOW},v1={},v1={}", v1(&new), v1(&old));
+    let headers = vec![("Stripe-Signature".to_owned(), header)];
+    let app = test::init_service(app(old.clone(), 1024, Arc::default())).await;
+    let response = test::call_service(
+        &app,
+        post("/bytes", &headers).set_payload(BODY).to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // A receiver holding both secrets accepts deliveries signed with either.
+    let app = test::init_service(app_for(stripe_rotating())).await;
+    for signer in [old, new] {
+        let headers = signed_headers(&signer, BODY, NOW);
+        let response = test::call_service(
+            &app,
+            post("/bytes", &headers).set_payload(BODY).to_request(),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}
+
+fn app_for(
+    verifier: Verifier,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    app(verifier, 1024, Arc::default())
+}
+
+#[actix_web::test]
+async fn the_rejection_response_can_be_replaced() {
+    let app = test::init_service(
+        App::new()
+            .wrap(
+                VerifyWebhook::new(github()).error_handler(|error, _request| {
+                    HttpResponse::Forbidden().body(format!("nope ({})", error.status_code()))
+                }),
+            )
+            .route("/", web::post().to(|| async { "unreachable" })),
+    )
+    .await;
+    let response = test::call_service(&app, post("/", &[]).to_request()).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(
+        response
+            .response()
+            .extensions()
+            .get::<VerifyError>()
+            .is_some()
+    );
+    assert_eq!(text(response).await, "nope (401)");
+}
+
+#[actix_web::test]
+async fn the_middleware_works_on_a_scope() {
+    let verifier = standard();
+    let app = test::init_service(
+        App::new()
+            .service(
+                web::scope("/hooks")
+                    .wrap(VerifyWebhook::new(verifier.clone()).with_clock(FixedClock(NOW)))
+                    .route(
+                        "/standard",
+                        web::post().to(|VerifiedDelivery(verified): VerifiedDelivery| async move {
+                            verified.id().unwrap_or_default().to_owned()
+                        }),
+                    ),
+            )
+            .route("/open", web::post().to(|| async { "open" })),
+    )
+    .await;
+    let headers = signed_headers(&verifier, BODY, NOW);
+    let response = test::call_service(
+        &app,
+        post("/hooks/standard", &headers)
+            .set_payload(BODY)
+            .to_request(),
+    )
+    .await;
+    assert_eq!(text(response).await, MESSAGE_ID);
+    // Routes outside the scope are not verified.
+    let response = test::call_service(&app, post("/open", &[]).to_request()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn verified_delivery_without_the_middleware_is_500() {
+    let app = test::init_service(App::new().route(
+        "/",
+        web::post().to(|_: VerifiedDelivery| async { "unreachable" }),
+    ))
+    .await;
+    let response = test::call_service(&app, post("/", &[]).to_request()).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
