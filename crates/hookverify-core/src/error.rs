@@ -238,12 +238,24 @@ pub enum ConfigError {
     /// A header name is empty or holds characters that are not allowed in header names.
     #[error("`{0}` is not a valid header name")]
     InvalidHeaderName(String),
+    /// A signature prefix is not printable ASCII, or starts or ends with whitespace, so no
+    /// delivery could ever match it.
+    #[error("the signature prefix must be printable ASCII without surrounding whitespace")]
+    InvalidPrefix,
     /// The signed-content template has no body part, or more than one.
     #[error("the signed content must contain the body exactly once")]
     TemplateBody,
     /// The signed-content template uses the timestamp but no timestamp header is configured.
     #[error("the signed content uses the timestamp, but no timestamp header is configured")]
     TemplateTimestampWithoutHeader,
+    /// A timestamp header is configured but the signed content does not include the timestamp,
+    /// so anyone could change it and the freshness check would prove nothing.
+    #[error("the timestamp header is not part of the signed content")]
+    TimestampNotSigned,
+    /// An id header is configured but the signed content does not include the id, so anyone
+    /// could change it.
+    #[error("the id header is not part of the signed content")]
+    IdNotSigned,
     /// The signed-content template uses the message id but no id header is configured.
     #[error("the signed content uses the message id, but no id header is configured")]
     TemplateIdWithoutHeader,

@@ -121,12 +121,24 @@ impl HmacSchemeBuilder {
     /// # Errors
     ///
     /// - [`ConfigError::InvalidHeaderName`] for a header name that is not an HTTP token;
+    /// - [`ConfigError::InvalidPrefix`] for a prefix that is not printable ASCII or that starts
+    ///   or ends with whitespace;
     /// - [`ConfigError::TemplateBody`] when the signed content lacks the body or repeats it;
     /// - [`ConfigError::TemplateTimestampWithoutHeader`] or
     ///   [`ConfigError::TemplateIdWithoutHeader`] when the content uses a header that is not
-    ///   configured.
+    ///   configured;
+    /// - [`ConfigError::TimestampNotSigned`] or [`ConfigError::IdNotSigned`] when a timestamp or
+    ///   id header is configured but the content does not sign it.
     pub fn build(self) -> Result<Scheme, ConfigError> {
         let signature = header_name(self.signature)?;
+        // Header values are trimmed and must be printable ASCII, so a prefix that is not, or
+        // that starts or ends with whitespace, could never match.
+        if let Some(prefix) = &self.prefix {
+            let printable = prefix.bytes().all(|b| (b' '..=b'~').contains(&b));
+            if !printable || prefix.trim() != prefix {
+                return Err(ConfigError::InvalidPrefix);
+            }
+        }
         let timestamp = self.timestamp.map(header_name).transpose()?;
         let id = self.id.map(header_name).transpose()?;
 
@@ -145,6 +157,15 @@ impl HmacSchemeBuilder {
         }
         if id.is_none() && all().any(|part| *part == Part::Id) {
             return Err(ConfigError::TemplateIdWithoutHeader);
+        }
+        // A timestamp or id that is read but not signed could be rewritten by anyone: its
+        // freshness check or its use for deduplication would prove nothing. (Found by the
+        // `roundtrip` fuzz target.)
+        if timestamp.is_some() && !all().any(|part| *part == Part::Timestamp) {
+            return Err(ConfigError::TimestampNotSigned);
+        }
+        if id.is_some() && !all().any(|part| *part == Part::Id) {
+            return Err(ConfigError::IdNotSigned);
         }
 
         Ok(Scheme {
@@ -272,11 +293,34 @@ mod tests {
     }
 
     #[test]
+    fn a_timestamp_or_id_header_must_be_signed() {
+        // Regression: fuzz/corpus/roundtrip/regression-timestamp-header-not-signed. A timestamp
+        // that is checked but not signed can be moved by anyone, so freshness proves nothing.
+        let err = Scheme::hmac("X-Sig")
+            .timestamp_header("X-Ts")
+            .build()
+            .unwrap_err();
+        assert_eq!(err, ConfigError::TimestampNotSigned);
+        let err = Scheme::hmac("X-Sig").id_header("X-Id").build().unwrap_err();
+        assert_eq!(err, ConfigError::IdNotSigned);
+    }
+
+    #[test]
     fn invalid_header_names_are_rejected() {
         for name in ["", "X Sig", "X-Sig:", "X-Sïg"] {
             let err = Scheme::hmac(name).build().unwrap_err();
             assert_eq!(err, ConfigError::InvalidHeaderName(name.to_owned()));
         }
+    }
+
+    #[test]
+    fn prefixes_that_could_never_match_are_rejected() {
+        for prefix in [" v0=", "v0= ", "sig\u{e9}=", "a\tb"] {
+            let err = Scheme::hmac("X-Sig").prefix(prefix).build().unwrap_err();
+            assert_eq!(err, ConfigError::InvalidPrefix, "{prefix:?}");
+        }
+        assert!(Scheme::hmac("X-Sig").prefix("").build().is_ok());
+        assert!(Scheme::hmac("X-Sig").prefix("v1 sig=").build().is_ok());
     }
 
     #[test]

@@ -1,0 +1,480 @@
+//! The properties the fuzz targets check, as ordinary code: `fuzz/` calls these functions, and
+//! the corpus replay test calls them on every committed input, so stable `cargo test` exercises
+//! the corpus without cargo-fuzz.
+//!
+//! Every function takes the fuzzer's raw bytes, never panics on its own, and panics (an
+//! assertion) only when a property is broken.
+
+#![allow(
+    clippy::missing_panics_doc,
+    clippy::panic,
+    reason = "assertions are how a fuzz property reports a bug"
+)]
+
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use arbitrary::{Arbitrary, Unstructured};
+
+use crate::{
+    Algorithm, Encoding, Headers, Part, Scheme, Secret, SignOptions, TimestampUnit, Verifier,
+    VerifyError,
+};
+
+/// The clock the header-parser targets verify at.
+const NOW: u64 = 1_700_000_000;
+const BODY: &[u8] = b"{\"id\":\"evt_fuzz\"}";
+
+fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH
+        .checked_add(Duration::from_secs(secs))
+        .unwrap_or(UNIX_EPOCH)
+}
+
+fn cached(
+    cell: &'static OnceLock<Verifier>,
+    make: fn() -> Option<Verifier>,
+) -> Option<&'static Verifier> {
+    if let Some(verifier) = cell.get() {
+        return Some(verifier);
+    }
+    let verifier = make()?;
+    Some(cell.get_or_init(|| verifier))
+}
+
+/// Arbitrary headers never verify, and whatever they are, the outcome is a documented error:
+/// a 400 or 401 from `begin`, or a mismatch from `finish`.
+fn never_accepts<H: Headers + ?Sized>(
+    verifier: &Verifier,
+    headers: &H,
+    body: &[u8],
+    now: SystemTime,
+) {
+    match verifier.begin(headers, now) {
+        Ok(mut verification) => {
+            verification.update(body);
+            let outcome = verification.finish();
+            assert_eq!(
+                outcome.err(),
+                Some(VerifyError::SignatureMismatch),
+                "forged headers verified"
+            );
+        }
+        Err(error) => {
+            assert!(matches!(error.status_code(), 400 | 401), "{error:?}");
+            assert!(!error.to_string().is_empty());
+        }
+    }
+}
+
+// ==== one target per header parser ====
+
+/// `Stripe-Signature` with arbitrary bytes.
+pub fn stripe_signature(data: &[u8]) {
+    static VERIFIER: OnceLock<Verifier> = OnceLock::new();
+    let Some(verifier) = cached(&VERIFIER, || Verifier::stripe("whsec_fuzz").ok()) else {
+        return;
+    };
+    never_accepts(verifier, &[("Stripe-Signature", data)], BODY, at(NOW));
+}
+
+/// `X-Hub-Signature-256` (and, for the second half of the inputs, the legacy `X-Hub-Signature`)
+/// with arbitrary bytes.
+pub fn github_signature(data: &[u8]) {
+    static SHA256: OnceLock<Verifier> = OnceLock::new();
+    static SHA1: OnceLock<Verifier> = OnceLock::new();
+    let (Some(sha256), Some(sha1)) = (
+        cached(&SHA256, || Verifier::github("fuzz").ok()),
+        cached(&SHA1, || {
+            Verifier::builder(Scheme::github_legacy_sha1())
+                .secret("fuzz")
+                .build()
+                .ok()
+        }),
+    ) else {
+        return;
+    };
+    let (verifier, name) = match data.split_first() {
+        Some((selector, _)) if selector % 2 == 1 => (sha1, "X-Hub-Signature"),
+        _ => (sha256, "X-Hub-Signature-256"),
+    };
+    let value = data.get(1..).unwrap_or_default();
+    never_accepts(verifier, &[(name, value)], BODY, at(NOW));
+}
+
+/// Standard Webhooks: the input's lines are the id, the timestamp and the signature list; a
+/// fourth line, when present, switches to the `svix-` header names. A missing line is a
+/// missing header.
+pub fn standard_webhooks(data: &[u8]) {
+    static VERIFIER: OnceLock<Verifier> = OnceLock::new();
+    let Some(verifier) = cached(&VERIFIER, || {
+        // base64 of "fuzz-secret"
+        Verifier::standard_webhooks("whsec_ZnV6ei1zZWNyZXQ=").ok()
+    }) else {
+        return;
+    };
+    let mut lines = data.split(|&b| b == b'\n');
+    let (id, timestamp, signature) = (lines.next(), lines.next(), lines.next());
+    let family = if lines.next().is_some() {
+        "svix"
+    } else {
+        "webhook"
+    };
+    let names = [
+        format!("{family}-id"),
+        format!("{family}-timestamp"),
+        format!("{family}-signature"),
+    ];
+    let headers: Vec<(&str, &[u8])> = names
+        .iter()
+        .zip([id, timestamp, signature])
+        .filter_map(|(name, value)| Some((name.as_str(), value?)))
+        .collect();
+    never_accepts(verifier, &headers, BODY, at(1_614_265_330));
+}
+
+/// A generic HMAC scheme with an arbitrary configuration: building it fails cleanly or gives a
+/// scheme that signs and verifies its own deliveries and rejects arbitrary headers.
+pub fn hmac_scheme(data: &[u8]) {
+    let mut input = Unstructured::new(data);
+    let Ok(config) = HmacConfig::arbitrary(&mut input) else {
+        return;
+    };
+    let Ok(values) = <[Vec<u8>; 3]>::arbitrary(&mut input) else {
+        return;
+    };
+    let Some(scheme) = config.build() else {
+        return;
+    };
+    let Ok(verifier) = Verifier::builder(scheme).secret("fuzz").build() else {
+        return;
+    };
+    let headers: Vec<(&str, &[u8])> = ["X-Signature", "X-Timestamp", "X-Id"]
+        .into_iter()
+        .zip(values.iter().map(Vec::as_slice))
+        .collect();
+    never_accepts(&verifier, &headers, BODY, at(NOW));
+
+    let signed = verifier
+        .sign(BODY, &SignOptions::at(at(NOW)).id("msg_fuzz"))
+        .unwrap_or_else(|error| panic!("signing failed: {error}"));
+    assert!(
+        verifier.verify(&signed, BODY, at(NOW)).is_ok(),
+        "own signature rejected"
+    );
+}
+
+// ==== the whole path ====
+
+/// Arbitrary scheme, secrets, headers, body, chunking and clock: never a panic, and streaming in
+/// any chunks agrees with one-shot verification.
+pub fn verify(data: &[u8]) {
+    let mut input = Unstructured::new(data);
+    let Ok(case) = VerifyCase::arbitrary(&mut input) else {
+        return;
+    };
+    let Some(verifier) = case.scheme.verifier(&case.secrets) else {
+        return;
+    };
+    let headers: Vec<(&str, &[u8])> = case
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_slice()))
+        .collect();
+    let now = at(case.now);
+    let one_shot = verifier.verify(&headers, &case.body, now);
+    let streamed = verifier.begin(&headers, now).and_then(|mut verification| {
+        let mut rest = case.body.as_slice();
+        for cut in &case.cuts {
+            let (chunk, tail) = rest.split_at(usize::from(*cut).min(rest.len()));
+            verification.update(chunk);
+            rest = tail;
+        }
+        verification.update(rest);
+        verification.finish()
+    });
+    assert_eq!(one_shot, streamed, "streaming disagrees with one-shot");
+}
+
+/// Sign an arbitrary delivery, verify it, then mutate one thing and verify it fails.
+pub fn roundtrip(data: &[u8]) {
+    let mut input = Unstructured::new(data);
+    let Ok(case) = RoundTrip::arbitrary(&mut input) else {
+        return;
+    };
+    let Some(verifier) = case.scheme.verifier(std::slice::from_ref(&case.secret)) else {
+        return;
+    };
+    let now = at(u64::from(case.timestamp));
+    let id = case.id();
+    let Ok(mut headers) = verifier.sign(&case.body, &SignOptions::at(now).id(&id)) else {
+        return;
+    };
+    if let Err(error) = verifier.verify(&headers, &case.body, now) {
+        panic!("a fresh signature was rejected: {error}");
+    }
+
+    let mut body = case.body.clone();
+    let changed = match case.mutation {
+        Mutation::Body { index, bit } => match body.get_mut(index % case.body.len().max(1)) {
+            Some(byte) => {
+                *byte ^= 1 << (bit % 8);
+                true
+            }
+            None => false,
+        },
+        Mutation::Header {
+            header,
+            index,
+            mask,
+        } => {
+            let count = headers.len();
+            match headers.get_mut(header % count.max(1)) {
+                Some((_, value)) => flip(value, index, mask),
+                None => false,
+            }
+        }
+        Mutation::Timestamp { delta } => {
+            let unit = verifier.scheme().timestamp_unit();
+            let old = unit.count(now).to_string();
+            let Some(new) = unit.count(now).checked_add_signed(i64::from(delta)) else {
+                return;
+            };
+            let new = new.to_string();
+            let mut changed = false;
+            for (_, value) in &mut headers {
+                if *value == old {
+                    value.clone_from(&new);
+                    changed = true;
+                } else if let Some(rest) = value.strip_prefix(&format!("t={old},")) {
+                    *value = format!("t={new},{rest}");
+                    changed = true;
+                }
+            }
+            changed && new != old
+        }
+    };
+    if changed {
+        let outcome = verifier.verify(&headers, &body, now);
+        assert!(outcome.is_err(), "a mutated delivery verified: {headers:?}");
+    }
+}
+
+/// XORs one byte of `value` with a mask that never only changes a letter's case (hex is
+/// case-insensitive by design) and keeps it ASCII. Returns whether anything changed.
+fn flip(value: &mut String, index: usize, mask: u8) -> bool {
+    const MASKS: [u8; 6] = [1, 2, 4, 8, 16, 64];
+    let mut bytes = std::mem::take(value).into_bytes();
+    let len = bytes.len();
+    let changed = match bytes.get_mut(index % len.max(1)) {
+        Some(byte) if byte.is_ascii() => {
+            *byte ^= MASKS
+                .get(usize::from(mask) % MASKS.len())
+                .copied()
+                .unwrap_or(1);
+            true
+        }
+        _ => false,
+    };
+    *value = String::from_utf8(bytes).unwrap_or_default();
+    changed
+}
+
+// ==== arbitrary inputs ====
+
+/// A generic scheme's configuration, as the fuzzer invents it.
+#[derive(Debug, Arbitrary)]
+struct HmacConfig {
+    prefix: Option<String>,
+    algorithm: u8,
+    encoding: u8,
+    timestamp: bool,
+    milliseconds: bool,
+    id: bool,
+    content: Vec<PartSpec>,
+}
+
+#[derive(Debug, Arbitrary)]
+enum PartSpec {
+    Literal(Vec<u8>),
+    Timestamp,
+    Id,
+    Body,
+}
+
+impl HmacConfig {
+    fn build(&self) -> Option<Scheme> {
+        let mut builder = Scheme::hmac("X-Signature")
+            .algorithm(match self.algorithm % 3 {
+                0 => Algorithm::Sha1,
+                1 => Algorithm::Sha256,
+                _ => Algorithm::Sha512,
+            })
+            .encoding(match self.encoding % 3 {
+                0 => Encoding::Hex,
+                1 => Encoding::Base64,
+                _ => Encoding::Base64Url,
+            })
+            .signed_content(self.content.iter().map(|part| match part {
+                PartSpec::Literal(bytes) => Part::literal(bytes.clone()),
+                PartSpec::Timestamp => Part::Timestamp,
+                PartSpec::Id => Part::Id,
+                PartSpec::Body => Part::Body,
+            }));
+        if let Some(prefix) = &self.prefix {
+            builder = builder.prefix(prefix.clone());
+        }
+        if self.timestamp {
+            builder = builder.timestamp_header("X-Timestamp");
+        }
+        if self.milliseconds {
+            builder = builder.timestamp_unit(TimestampUnit::Milliseconds);
+        }
+        if self.id {
+            builder = builder.id_header("X-Id");
+        }
+        // Configuration errors are fine; they only must not be panics.
+        builder.build().ok()
+    }
+}
+
+#[derive(Debug, Arbitrary)]
+enum SchemeSpec {
+    GitHub,
+    GitHubSha1,
+    Stripe,
+    StandardWebhooks,
+    Hmac(HmacConfig),
+}
+
+impl SchemeSpec {
+    fn verifier(&self, secrets: &[Vec<u8>]) -> Option<Verifier> {
+        let scheme = match self {
+            Self::GitHub => Scheme::github(),
+            Self::GitHubSha1 => Scheme::github_legacy_sha1(),
+            Self::Stripe => Scheme::stripe(),
+            Self::StandardWebhooks => Scheme::standard_webhooks(),
+            Self::Hmac(config) => config.build()?,
+        };
+        let mut builder = Verifier::builder(scheme);
+        for secret in secrets {
+            builder = builder.raw_secret(Secret::from_bytes(secret.clone()).ok()?);
+        }
+        builder.build().ok()
+    }
+}
+
+/// Header names the schemes read, so that arbitrary headers often hit a parser.
+const NAMES: [&str; 11] = [
+    "X-Hub-Signature-256",
+    "X-Hub-Signature",
+    "Stripe-Signature",
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+    "svix-id",
+    "svix-timestamp",
+    "svix-signature",
+    "X-Signature",
+    "X-Timestamp",
+];
+
+#[derive(Debug)]
+struct VerifyCase {
+    scheme: SchemeSpec,
+    secrets: Vec<Vec<u8>>,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Vec<u8>,
+    cuts: Vec<u16>,
+    now: u64,
+}
+
+impl<'a> Arbitrary<'a> for VerifyCase {
+    fn arbitrary(input: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let scheme = SchemeSpec::arbitrary(input)?;
+        let secrets = Vec::<Vec<u8>>::arbitrary(input)?;
+        let count = input.int_in_range(0..=8)?;
+        let mut headers = Vec::with_capacity(count);
+        for _ in 0..count {
+            let name = if bool::arbitrary(input)? {
+                String::arbitrary(input)?
+            } else {
+                (*input.choose(&NAMES)?).to_owned()
+            };
+            headers.push((name, Vec::<u8>::arbitrary(input)?));
+        }
+        Ok(Self {
+            scheme,
+            secrets,
+            headers,
+            body: Vec::arbitrary(input)?,
+            cuts: Vec::arbitrary(input)?,
+            now: u64::arbitrary(input)?,
+        })
+    }
+}
+
+#[derive(Debug, Arbitrary)]
+struct RoundTrip {
+    scheme: SchemeSpec,
+    secret: Vec<u8>,
+    body: Vec<u8>,
+    timestamp: u32,
+    id: String,
+    mutation: Mutation,
+}
+
+impl RoundTrip {
+    /// The id to sign: the arbitrary one cut down to what ids may be.
+    fn id(&self) -> String {
+        let id: String = self
+            .id
+            .chars()
+            .filter(char::is_ascii_graphic)
+            .take(crate::MAX_ID_LEN)
+            .collect();
+        if id.is_empty() {
+            "msg_fuzz".to_owned()
+        } else {
+            id
+        }
+    }
+}
+
+#[derive(Debug, Arbitrary)]
+enum Mutation {
+    Body {
+        index: usize,
+        bit: u8,
+    },
+    Header {
+        header: usize,
+        index: usize,
+        mask: u8,
+    },
+    Timestamp {
+        delta: i32,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_properties_hold_on_hand_made_inputs() {
+        stripe_signature(b"t=1700000000,v1=00");
+        github_signature(b"\x00sha256=00");
+        standard_webhooks(b"msg_1\n1614265330\nv1,AAAA\nsvix");
+        for data in [
+            &b""[..],
+            &[0u8; 64],
+            &[0xff; 300],
+            b"some longer input for arbitrary",
+        ] {
+            hmac_scheme(data);
+            verify(data);
+            roundtrip(data);
+        }
+    }
+}
