@@ -1,0 +1,242 @@
+//! The command line, as clap reads it. Doc comments here are the `--help` text.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Sign, verify, send and receive signed webhook deliveries while developing.
+///
+/// Secrets are given exactly as the provider shows them: GitHub's secret as typed, Stripe's
+/// `whsec_…` string as-is, a Standard Webhooks `whsec_<base64>` secret as shown (it is
+/// decoded). Bodies are read from `--body-file`, or from standard input when it is absent or
+/// `-`.
+#[derive(Debug, Parser)]
+#[command(name = "hookverify", version, propagate_version = true)]
+#[command(after_help = "\
+Examples:
+  hookverify sign --scheme stripe --secret whsec_test --body-file event.json
+  hookverify verify --scheme stripe --secret whsec_test --body-file event.json \\
+      -H \"Stripe-Signature: $SIGNATURE\" --now 1700000010
+  hookverify listen --scheme github --secret s3cret --addr 127.0.0.1:8080
+  hookverify send --scheme github --secret s3cret --body-file push.json \\
+      --url http://127.0.0.1:8080/webhook
+
+Exit codes: 0 success, 1 rejected delivery or non-2xx response, 2 usage error.")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print the headers a provider would send for a body, one `Name: value` per line.
+    #[command(after_help = "\
+Examples:
+  hookverify sign --scheme github --secret s3cret --body-file payload.json
+  echo -n '{\"id\":\"evt_1\"}' | hookverify sign --scheme stripe --secret whsec_test --timestamp 1700000000
+  hookverify sign --scheme standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --id msg_1 < event.json")]
+    Sign(SignArgs),
+
+    /// Check a captured delivery: exit 0 and print `verified`, or exit 1 with the reason.
+    #[command(after_help = "\
+Examples:
+  printf 'Hello, World!' | hookverify verify --scheme github \\
+      --secret \"It's a Secret to Everybody\" \\
+      -H 'X-Hub-Signature-256: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17'
+  hookverify verify --scheme hmac --header X-Signature --encoding base64 \\
+      --secret s3cret -H \"X-Signature: $SIGNATURE\" < body.bin")]
+    Verify(VerifyArgs),
+
+    /// POST a body with fresh signature headers; print the response status and body.
+    #[command(after_help = "\
+Examples:
+  hookverify send --scheme github --secret s3cret --url http://127.0.0.1:3000/webhook \\
+      -H 'X-GitHub-Event: push' --body-file push.json")]
+    Send(SendArgs),
+
+    /// Receive deliveries on any path and print one line per delivery.
+    #[command(after_help = "\
+Examples:
+  hookverify listen --scheme github --secret s3cret
+  hookverify listen --scheme stripe --secret whsec_test --addr 127.0.0.1:9000 --print-body")]
+    Listen(ListenArgs),
+}
+
+/// How deliveries are signed: the scheme and its secrets.
+#[derive(Debug, Args)]
+pub(crate) struct SchemeArgs {
+    /// The provider's signing scheme.
+    #[arg(long, value_enum)]
+    pub(crate) scheme: SchemeName,
+
+    /// A secret as the provider shows it. Repeat for rotation: all verify, the first signs.
+    #[arg(
+        long = "secret",
+        value_name = "SECRET",
+        env = "HOOKVERIFY_SECRET",
+        required = true
+    )]
+    pub(crate) secrets: Vec<String>,
+
+    /// With `--scheme hmac`: the header that carries the signature.
+    #[arg(long, value_name = "NAME", required_if_eq("scheme", "hmac"))]
+    pub(crate) header: Option<String>,
+
+    /// With `--scheme hmac`: the hash function.
+    #[arg(long, value_enum, default_value_t = AlgorithmName::Sha256)]
+    pub(crate) algorithm: AlgorithmName,
+
+    /// With `--scheme hmac`: how the signature is encoded.
+    #[arg(long, value_enum, default_value_t = EncodingName::Hex)]
+    pub(crate) encoding: EncodingName,
+
+    /// With `--scheme hmac`: text before the encoded signature, such as `sha256=`.
+    #[arg(long, value_name = "STR")]
+    pub(crate) prefix: Option<String>,
+}
+
+/// Where the body comes from.
+#[derive(Debug, Args)]
+pub(crate) struct BodyArgs {
+    /// The file holding the raw body; standard input when absent or `-`.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) body_file: Option<PathBuf>,
+}
+
+/// `hookverify sign`.
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    #[command(flatten)]
+    pub(crate) scheme: SchemeArgs,
+    #[command(flatten)]
+    pub(crate) body: BodyArgs,
+    /// The Unix time to sign at (default now).
+    #[arg(long, value_name = "UNIX")]
+    pub(crate) timestamp: Option<u64>,
+    /// The message id, for schemes that sign one (default a fresh `msg_…`).
+    #[arg(long, value_name = "ID")]
+    pub(crate) id: Option<String>,
+}
+
+/// `hookverify verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    pub(crate) scheme: SchemeArgs,
+    #[command(flatten)]
+    pub(crate) body: BodyArgs,
+    /// A request header, as `Name: value`. Repeat for each header.
+    #[arg(short = 'H', long = "header-line", value_name = "NAME: VALUE", value_parser = parse_header)]
+    pub(crate) headers: Vec<(String, String)>,
+    /// Check freshness as of this Unix time instead of now, to verify old captures.
+    #[arg(long, value_name = "UNIX")]
+    pub(crate) now: Option<u64>,
+    /// How far the timestamp may be from the clock, in seconds (default 300).
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) tolerance: Option<u64>,
+}
+
+/// `hookverify send`.
+#[derive(Debug, Args)]
+pub(crate) struct SendArgs {
+    #[command(flatten)]
+    pub(crate) scheme: SchemeArgs,
+    #[command(flatten)]
+    pub(crate) body: BodyArgs,
+    /// Where to POST the delivery (`http://` only).
+    #[arg(long)]
+    pub(crate) url: http::Uri,
+    /// An extra request header, as `Name: value`. Repeat for each header.
+    #[arg(short = 'H', long = "header-line", value_name = "NAME: VALUE", value_parser = parse_header)]
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+/// `hookverify listen`.
+#[derive(Debug, Args)]
+pub(crate) struct ListenArgs {
+    #[command(flatten)]
+    pub(crate) scheme: SchemeArgs,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) addr: SocketAddr,
+    /// Also print each verified body (pretty JSON when it is JSON).
+    #[arg(long)]
+    pub(crate) print_body: bool,
+    /// The largest body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = hookverify_tower::DEFAULT_MAX_BODY_SIZE)]
+    pub(crate) max_body_size: usize,
+}
+
+/// `--scheme` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemeName {
+    /// GitHub: `X-Hub-Signature-256: sha256=<hex>`.
+    Github,
+    /// GitHub's legacy `X-Hub-Signature: sha1=<hex>`.
+    GithubSha1,
+    /// Stripe: `Stripe-Signature: t=<unix>,v1=<hex>`.
+    Stripe,
+    /// Standard Webhooks (Svix): `webhook-id`, `webhook-timestamp`, `webhook-signature`.
+    Standard,
+    /// A generic HMAC of the body; see `--header`, `--algorithm`, `--encoding`, `--prefix`.
+    Hmac,
+}
+
+/// `--algorithm` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AlgorithmName {
+    /// HMAC-SHA-1.
+    Sha1,
+    /// HMAC-SHA-256.
+    Sha256,
+    /// HMAC-SHA-512.
+    Sha512,
+}
+
+/// `--encoding` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EncodingName {
+    /// Hexadecimal.
+    Hex,
+    /// Standard base64.
+    Base64,
+    /// URL-safe base64.
+    Base64url,
+}
+
+/// Parses `Name: value`.
+fn parse_header(text: &str) -> Result<(String, String), String> {
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(format!("`{text}` is not of the form `Name: value`"));
+    };
+    let name = name.trim();
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return Err(format!("`{name}` is not a header name"));
+    }
+    Ok((name.to_owned(), value.trim().to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn header_lines_split_at_the_first_colon() {
+        assert_eq!(
+            parse_header("Stripe-Signature: t=1,v1=ab:cd"),
+            Ok(("Stripe-Signature".to_owned(), "t=1,v1=ab:cd".to_owned()))
+        );
+        assert!(parse_header("no colon").is_err());
+        assert!(parse_header(": value").is_err());
+        assert!(parse_header("Two Words: value").is_err());
+    }
+}

@@ -1,0 +1,84 @@
+//! The subcommands, and what they share: building the verifier and reading the body.
+
+pub(crate) mod listen;
+pub(crate) mod send;
+pub(crate) mod sign;
+pub(crate) mod verify;
+
+use std::io::Read as _;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use hookverify_core::{Algorithm, Encoding, Scheme, Verifier};
+
+use crate::cli::{AlgorithmName, BodyArgs, EncodingName, SchemeArgs, SchemeName};
+
+/// The verifier the scheme options describe, with an optional tolerance in seconds.
+pub(crate) fn verifier(args: &SchemeArgs, tolerance: Option<u64>) -> anyhow::Result<Verifier> {
+    let scheme = match args.scheme {
+        SchemeName::Github => Scheme::github(),
+        SchemeName::GithubSha1 => Scheme::github_legacy_sha1(),
+        SchemeName::Stripe => Scheme::stripe(),
+        SchemeName::Standard => Scheme::standard_webhooks(),
+        SchemeName::Hmac => {
+            let Some(header) = &args.header else {
+                bail!("--scheme hmac needs --header");
+            };
+            let mut builder = Scheme::hmac(header.clone())
+                .algorithm(match args.algorithm {
+                    AlgorithmName::Sha1 => Algorithm::Sha1,
+                    AlgorithmName::Sha256 => Algorithm::Sha256,
+                    AlgorithmName::Sha512 => Algorithm::Sha512,
+                })
+                .encoding(match args.encoding {
+                    EncodingName::Hex => Encoding::Hex,
+                    EncodingName::Base64 => Encoding::Base64,
+                    EncodingName::Base64url => Encoding::Base64Url,
+                });
+            if let Some(prefix) = &args.prefix {
+                builder = builder.prefix(prefix.clone());
+            }
+            builder.build().context("invalid --scheme hmac options")?
+        }
+    };
+    if args.scheme != SchemeName::Hmac && (args.header.is_some() || args.prefix.is_some()) {
+        bail!("--header and --prefix only apply to --scheme hmac");
+    }
+    let mut builder = Verifier::builder(scheme);
+    for secret in &args.secrets {
+        builder = builder.secret(secret);
+    }
+    if let Some(seconds) = tolerance {
+        builder = builder.tolerance(Duration::from_secs(seconds));
+    }
+    builder.build().context("invalid --secret or --tolerance")
+}
+
+/// The raw body, from `--body-file` or standard input.
+pub(crate) fn read_body(args: &BodyArgs) -> anyhow::Result<Vec<u8>> {
+    match args.body_file.as_deref() {
+        Some(path) if path.as_os_str() != "-" => std::fs::read(path)
+            .with_context(|| format!("cannot read --body-file {}", path.display())),
+        _ => {
+            let mut body = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut body)
+                .context("cannot read the body from standard input")?;
+            Ok(body)
+        }
+    }
+}
+
+/// A fresh message id in the style of Svix's: `msg_` and 27 random base62 characters.
+pub(crate) fn fresh_id() -> anyhow::Result<String> {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut random = [0u8; 27];
+    getrandom::fill(&mut random)
+        .map_err(|err| anyhow::anyhow!("no randomness for an id: {err}"))?;
+    let id: String = random
+        .iter()
+        .filter_map(|byte| ALPHABET.get(usize::from(*byte) % ALPHABET.len()))
+        .map(|&b| char::from(b))
+        .collect();
+    Ok(format!("msg_{id}"))
+}

@@ -1,0 +1,425 @@
+//! The `hookverify` binary, run as users and scripts run it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests fail loudly"
+)]
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_hookverify");
+const BODY: &[u8] = br#"{"id":"evt_cli","type":"ping"}"#;
+
+/// Runs `hookverify args…` with `stdin` as its standard input.
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("HOOKVERIFY_SECRET")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// `sign`'s output as `-H` arguments.
+fn header_args(signed: &str) -> Vec<String> {
+    signed
+        .lines()
+        .flat_map(|line| ["-H".to_owned(), line.to_owned()])
+        .collect()
+}
+
+/// Scheme options for every scheme the CLI offers, each with a matching secret.
+fn schemes() -> Vec<Vec<&'static str>> {
+    vec![
+        vec![
+            "--scheme",
+            "github",
+            "--secret",
+            "It's a Secret to Everybody",
+        ],
+        vec!["--scheme", "github-sha1", "--secret", "s3cret"],
+        vec!["--scheme", "stripe", "--secret", "whsec_test-only-secret"],
+        vec![
+            "--scheme",
+            "standard",
+            "--secret",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        ],
+        vec![
+            "--scheme",
+            "hmac",
+            "--header",
+            "X-Signature",
+            "--secret",
+            "s3cret",
+        ],
+        vec![
+            "--scheme",
+            "hmac",
+            "--header",
+            "X-Sig",
+            "--algorithm",
+            "sha512",
+            "--encoding",
+            "base64url",
+            "--prefix",
+            "v1=",
+            "--secret",
+            "s3cret",
+        ],
+    ]
+}
+
+fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    base.iter().chain(more).copied().collect()
+}
+
+#[test]
+fn sign_then_verify_round_trips_for_every_scheme() {
+    for scheme in schemes() {
+        let signed = run(&with(&["sign"], &scheme), BODY);
+        assert!(signed.status.success(), "{scheme:?}: {}", stderr(&signed));
+        let headers = stdout(&signed);
+        assert!(
+            headers.lines().all(|line| line.contains(": ")),
+            "sign prints only headers: {headers}"
+        );
+
+        let headers = header_args(&headers);
+        let mut args = with(&["verify"], &scheme);
+        args.extend(headers.iter().map(String::as_str));
+        let verified = run(&args, BODY);
+        assert_eq!(
+            verified.status.code(),
+            Some(0),
+            "{scheme:?}: {}",
+            stderr(&verified)
+        );
+        assert!(stdout(&verified).starts_with("verified\n"));
+
+        let tampered = run(&args, b"{}");
+        assert_eq!(tampered.status.code(), Some(1), "{scheme:?}");
+        assert!(
+            stderr(&tampered).contains("no signature matches"),
+            "{}",
+            stderr(&tampered)
+        );
+    }
+}
+
+#[test]
+fn sign_uses_the_given_timestamp_and_id() {
+    let signed = run(
+        &[
+            "sign",
+            "--scheme",
+            "standard",
+            "--secret",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "--timestamp",
+            "1614265330",
+            "--id",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        ],
+        br#"{"test": 2432232314}"#,
+    );
+    // The official Standard Webhooks example.
+    assert_eq!(
+        stdout(&signed),
+        "webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek\n\
+         webhook-timestamp: 1614265330\n\
+         webhook-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=\n"
+    );
+    let fresh = run(
+        &["sign", "--scheme", "standard", "--secret", "whsec_dGVzdA=="],
+        b"",
+    );
+    assert!(
+        stdout(&fresh).starts_with("webhook-id: msg_"),
+        "{}",
+        stdout(&fresh)
+    );
+}
+
+#[test]
+fn the_official_vectors_verify_with_now() {
+    let vectors: Vec<serde_json::Value> = serde_json::from_str(include_str!(
+        "../../hookverify-core/tests/data/vectors.json"
+    ))
+    .unwrap();
+    let mut checked = 0;
+    for vector in &vectors {
+        let scheme = match vector["provider"].as_str().unwrap() {
+            "github" => "github",
+            "stripe" => "stripe",
+            "standardwebhooks" => "standard",
+            _ => continue,
+        };
+        let id = vector["id"].as_str().unwrap();
+        let mut args = vec![
+            "verify".to_owned(),
+            "--scheme".to_owned(),
+            scheme.to_owned(),
+            "--secret".to_owned(),
+            vector["secret"].as_str().unwrap().to_owned(),
+        ];
+        if let Some(now) = vector["now"].as_u64() {
+            args.extend(["--now".to_owned(), now.to_string()]);
+        }
+        for (name, value) in vector["headers"].as_object().unwrap() {
+            args.extend([
+                "-H".to_owned(),
+                format!("{name}: {}", value.as_str().unwrap()),
+            ]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = run(&args, vector["body"].as_str().unwrap().as_bytes());
+        let expected = match vector["expected"].as_str() {
+            Some("valid") => 0,
+            _ => 1,
+        };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "{id}: {}",
+            stderr(&output)
+        );
+        if expected == 1 {
+            assert!(
+                stderr(&output).starts_with("rejected ("),
+                "{id}: {}",
+                stderr(&output)
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 34);
+}
+
+#[test]
+fn stale_and_unsigned_deliveries_exit_1_with_the_reason() {
+    let secret = ["--scheme", "stripe", "--secret", "whsec_test-only-secret"];
+    let signed = run(&with(&["sign", "--timestamp", "1700000000"], &secret), BODY);
+    let headers = header_args(&stdout(&signed));
+    let mut args = with(&["verify", "--now", "1700003600"], &secret);
+    args.extend(headers.iter().map(String::as_str));
+    let stale = run(&args, BODY);
+    assert_eq!(stale.status.code(), Some(1));
+    assert_eq!(
+        stderr(&stale),
+        "rejected (401): timestamp 1700000000 is 3600 s old, outside the 300 s tolerance\n"
+    );
+    // A wider tolerance accepts it.
+    args.extend(["--tolerance", "3600"]);
+    assert_eq!(run(&args, BODY).status.code(), Some(0));
+
+    let unsigned = run(&with(&["verify"], &secret), BODY);
+    assert_eq!(unsigned.status.code(), Some(1));
+    assert_eq!(
+        stderr(&unsigned),
+        "rejected (401): missing signature header `Stripe-Signature`\n"
+    );
+}
+
+#[test]
+fn the_body_can_come_from_a_file() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-body.json");
+    std::fs::write(&path, BODY).unwrap();
+    let path = path.to_str().unwrap();
+    let secret = ["--scheme", "github", "--secret", "s3cret"];
+    let signed = run(&with(&["sign", "--body-file", path], &secret), b"ignored");
+    let headers = header_args(&stdout(&signed));
+    let mut args = with(&["verify", "--body-file", path], &secret);
+    args.extend(headers.iter().map(String::as_str));
+    assert_eq!(run(&args, b"").status.code(), Some(0));
+    let mut args = with(&["verify", "--body-file", "-"], &secret);
+    args.extend(headers.iter().map(String::as_str));
+    assert_eq!(run(&args, BODY).status.code(), Some(0));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cases: [&[&str]; 7] = [
+        &[
+            "verify",
+            "--scheme",
+            "github",
+            "--secret",
+            "s",
+            "--no-such-flag",
+        ],
+        &[
+            "verify",
+            "--scheme",
+            "github",
+            "--secret",
+            "s",
+            "--body-file",
+            "/nonexistent/body",
+        ],
+        &[
+            "verify",
+            "--scheme",
+            "github",
+            "--secret",
+            "s",
+            "-H",
+            "no colon here",
+        ],
+        &["verify", "--scheme", "hmac", "--secret", "s"],
+        &["verify", "--scheme", "standard", "--secret", "whsec_!!!"],
+        &["sign", "--scheme", "github"],
+        &[
+            "send",
+            "--scheme",
+            "github",
+            "--secret",
+            "s",
+            "--url",
+            "https://example.com/",
+        ],
+    ];
+    for args in cases {
+        let output = run(args, b"");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).is_empty());
+    }
+}
+
+#[test]
+fn every_command_documents_an_example() {
+    for command in ["sign", "verify", "send", "listen"] {
+        let output = run(&[command, "--help"], b"");
+        assert!(output.status.success());
+        assert!(stdout(&output).contains("Examples:"), "{command}");
+    }
+    assert!(stdout(&run(&["--help"], b"")).contains("Exit codes:"));
+}
+
+/// A `hookverify listen` child, killed when dropped so no server outlives its test.
+struct Listener {
+    child: Child,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+    url: String,
+}
+
+impl Listener {
+    fn start(scheme: &[&str]) -> Self {
+        let mut child = Command::new(BIN)
+            .args(with(
+                &["listen", "--addr", "127.0.0.1:0", "--print-body"],
+                scheme,
+            ))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let url = first
+            .strip_prefix("listening on ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+            .to_owned();
+        Self { child, lines, url }
+    }
+
+    fn next_line(&mut self) -> String {
+        self.lines.next().unwrap().unwrap()
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn listen_and_send_talk_to_each_other() {
+    let scheme = [
+        "--scheme",
+        "standard",
+        "--secret",
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    ];
+    let mut listener = Listener::start(&scheme);
+    let url = format!("{}/webhooks/test", listener.url);
+
+    let sent = run(
+        &with(&["send", "--url", &url, "-H", "X-Extra: 1"], &scheme),
+        BODY,
+    );
+    assert_eq!(sent.status.code(), Some(0), "{}", stderr(&sent));
+    assert_eq!(stdout(&sent), "HTTP 200 OK\nverified\n");
+    let line = listener.next_line();
+    assert!(
+        line.ends_with("POST /webhooks/test verified (standard-webhooks), 30 bytes"),
+        "{line}"
+    );
+    // --print-body shows the JSON, pretty.
+    assert_eq!(listener.next_line(), "{");
+
+    let forged = with(
+        &["send", "--url", &url],
+        &["--scheme", "standard", "--secret", "whsec_dGVzdA=="],
+    );
+    let rejected = run(&forged, BODY);
+    assert_eq!(rejected.status.code(), Some(1));
+    assert_eq!(
+        stdout(&rejected),
+        "HTTP 401 Unauthorized\nno signature matches\n"
+    );
+    let line = loop {
+        let line = listener.next_line();
+        if line.contains(" POST ") {
+            break line;
+        }
+    };
+    assert!(
+        line.ends_with("POST /webhooks/test rejected 401: no signature matches, 30 bytes"),
+        "{line}"
+    );
+}
+
+#[test]
+fn send_exits_1_when_nothing_listens() {
+    // Bind and drop a listener to find a port that is (almost certainly) closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let output = run(
+        &["send", "--scheme", "github", "--secret", "s", "--url", &url],
+        BODY,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).starts_with("cannot reach"),
+        "{}",
+        stderr(&output)
+    );
+}
