@@ -41,7 +41,7 @@ impl Encoding {
                     });
                 }
                 let dst = out.get_mut(..expected).ok_or(Malformation::InvalidHex)?;
-                hex::decode_to_slice(text, dst).map_err(|_| Malformation::InvalidHex)?;
+                const_hex::decode_to_slice(text, dst).map_err(|_| Malformation::InvalidHex)?;
                 expected
             }
             Self::Base64 | Self::Base64Url => {
@@ -81,7 +81,7 @@ impl Encoding {
     /// Encodes a tag for a header.
     pub(crate) fn encode(self, tag: &[u8]) -> String {
         match self {
-            Self::Hex => hex::encode(tag),
+            Self::Hex => const_hex::encode(tag),
             Self::Base64 => STANDARD.encode(tag),
             Self::Base64Url => URL_SAFE_NO_PAD.encode(tag),
         }

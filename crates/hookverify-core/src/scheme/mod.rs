@@ -262,16 +262,20 @@ impl Scheme {
             ),
             Format::Stripe { signature } => stripe::parse(headers, signature, tag_len),
             Format::StandardWebhooks { standard, svix } => {
-                let names = if headers.get_all(&standard.signature).next().is_some() {
-                    standard
-                } else if headers.get_all(&svix.signature).next().is_some() {
-                    svix
-                } else {
-                    return Err(VerifyError::MissingSignature {
-                        header: standard.signature.clone(),
-                    });
+                // The family whose signature header is present; never a mix of the two.
+                let (names, value) = match unique(headers, &standard.signature)? {
+                    Some(value) => (standard, value),
+                    None => match unique(headers, &svix.signature)? {
+                        Some(value) => (svix, value),
+                        None => {
+                            return Err(VerifyError::MissingSignature {
+                                header: standard.signature.clone(),
+                            });
+                        }
+                    },
                 };
-                standard_webhooks::parse(headers, names, tag_len)
+                let value = printable(&names.signature, value)?;
+                standard_webhooks::parse(headers, names, value, tag_len)
             }
         }
     }

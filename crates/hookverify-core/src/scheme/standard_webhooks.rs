@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::{Parsed, check_id, malformed, parse_timestamp, required, signature};
+use super::{Parsed, check_id, malformed, parse_timestamp, required};
 use crate::signature::Tags;
 use crate::{Encoding, Headers, MAX_SIGNATURES, VerifyError};
 
@@ -31,12 +31,13 @@ impl Names {
     }
 }
 
+/// Parses the family `names` of a delivery whose signature header holds `value`.
 pub(super) fn parse<'h, H: Headers + ?Sized>(
     headers: &'h H,
     names: &'h Names,
+    value: &'h [u8],
     tag_len: usize,
 ) -> Result<Parsed<'h>, VerifyError> {
-    let value = signature(headers, &names.signature)?;
     let id = check_id(&names.id, required(headers, &names.id)?)?;
     let timestamp = parse_timestamp(&names.timestamp, required(headers, &names.timestamp)?)?;
 
