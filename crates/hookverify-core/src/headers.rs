@@ -30,6 +30,47 @@ pub trait Headers {
 
     /// Every value of the header `name` (ASCII case-insensitive), in order.
     fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a>;
+
+    /// Every value of the header `key`, in order. The default looks it up by
+    /// [`HeaderKey::as_str`]; maps with a faster path for a pre-parsed name override it
+    /// (`http::HeaderMap` does).
+    fn get_all_key<'a>(&'a self, key: &'a HeaderKey) -> Self::Values<'a> {
+        self.get_all(key.as_str())
+    }
+}
+
+/// A header name a scheme reads, prepared once when the scheme is built.
+///
+/// Lookups in an `http::HeaderMap` by a pre-parsed `http::HeaderName` skip re-validating and
+/// lower-casing the name on every request.
+#[derive(Debug, Clone)]
+pub struct HeaderKey {
+    name: Arc<str>,
+    #[cfg(feature = "http")]
+    http: Option<http::HeaderName>,
+}
+
+impl HeaderKey {
+    /// Prepares `name`, which the scheme builders have already validated.
+    pub(crate) fn new(name: impl Into<Arc<str>>) -> Self {
+        let name = name.into();
+        Self {
+            #[cfg(feature = "http")]
+            http: http::HeaderName::from_bytes(name.as_bytes()).ok(),
+            name,
+        }
+    }
+
+    /// The name as configured.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// The name, shared, for errors.
+    pub(crate) fn arc(&self) -> Arc<str> {
+        Arc::clone(&self.name)
+    }
 }
 
 impl<H: Headers + ?Sized> Headers for &H {
@@ -40,6 +81,10 @@ impl<H: Headers + ?Sized> Headers for &H {
 
     fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a> {
         (**self).get_all(name)
+    }
+
+    fn get_all_key<'a>(&'a self, key: &'a HeaderKey) -> Self::Values<'a> {
+        (**self).get_all_key(key)
     }
 }
 
@@ -109,6 +154,16 @@ impl Headers for http::HeaderMap {
     fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a> {
         self.get_all(name).iter().map(http::HeaderValue::as_bytes)
     }
+
+    fn get_all_key<'a>(&'a self, key: &'a HeaderKey) -> Self::Values<'a> {
+        match &key.http {
+            Some(name) => self.get_all(name).iter().map(http::HeaderValue::as_bytes),
+            None => self
+                .get_all(key.as_str())
+                .iter()
+                .map(http::HeaderValue::as_bytes),
+        }
+    }
 }
 
 #[cfg(feature = "actix-http")]
@@ -127,20 +182,18 @@ impl Headers for actix_http::header::HeaderMap {
 /// Looks up a header that must appear at most once, bounding its length.
 pub(crate) fn unique<'h, H: Headers + ?Sized>(
     headers: &'h H,
-    name: &'h Arc<str>,
+    name: &'h HeaderKey,
 ) -> Result<Option<&'h [u8]>, VerifyError> {
-    let mut values = headers.get_all(name);
+    let mut values = headers.get_all_key(name);
     let Some(first) = values.next() else {
         return Ok(None);
     };
     if values.next().is_some() {
-        return Err(VerifyError::DuplicateHeader {
-            header: name.clone(),
-        });
+        return Err(VerifyError::DuplicateHeader { header: name.arc() });
     }
     if first.len() > MAX_HEADER_LEN {
         return Err(VerifyError::HeaderTooLong {
-            header: name.clone(),
+            header: name.arc(),
             len: first.len(),
             max: MAX_HEADER_LEN,
         });

@@ -91,7 +91,7 @@ mod verifier;
 
 pub use crate::buffer::BufferedVerification;
 pub use crate::error::{ConfigError, Malformation, SignError, VerifyError};
-pub use crate::headers::{Headers, PairValues};
+pub use crate::headers::{HeaderKey, Headers, PairValues};
 pub use crate::mac::Algorithm;
 pub use crate::scheme::{HmacSchemeBuilder, Part, Scheme};
 pub use crate::secret::Secret;

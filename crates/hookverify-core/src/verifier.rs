@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::mac::{KeyedMac, MAX_TAG_LEN, any_matches};
+use crate::scheme::Parsed;
 use crate::signature::Tags;
 use crate::timestamp::{self, TimestampUnit};
 use crate::{
@@ -122,9 +123,27 @@ impl Verifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified, VerifyError> {
-        let mut verification = self.begin(headers, now)?;
-        verification.update(body);
-        verification.finish()
+        // The same steps as begin/update/finish, without building a `Verification`: its
+        // kilobytes of per-secret MAC states and tags would only be copied around here.
+        let inner = &*self.inner;
+        let mut tags = inner.scheme.new_tags();
+        let parsed = inner.parse(headers, &mut tags, now)?;
+        let (timestamp, id) = (parsed.timestamp_text(), parsed.id_text());
+        let mut matched = None;
+        for (index, key) in inner.keys.iter().enumerate() {
+            let mut mac = key.clone();
+            inner.scheme.absorb_before(&mut mac, timestamp, id);
+            mac.update(body);
+            if inner.compare(mac, timestamp, id, &tags) && matched.is_none() {
+                matched = Some(index);
+            }
+        }
+        let secret_index = matched.ok_or(VerifyError::SignatureMismatch)?;
+        Ok(inner.verified(
+            parsed.timestamp.map(|(_, value)| value),
+            parsed.id,
+            secret_index,
+        ))
     }
 
     /// Checks the headers of a delivery and starts verifying its body.
@@ -150,36 +169,27 @@ impl Verifier {
         now: SystemTime,
     ) -> Result<Verification, VerifyError> {
         let inner = &self.inner;
-        let scheme = &inner.scheme;
-        let parsed = scheme.parse(headers)?;
-        let unit = scheme.timestamp_unit();
-
-        if let (Some((_, value)), Some(tolerance)) = (parsed.timestamp, inner.tolerance_units) {
-            timestamp::check_fresh(value, unit.count(now), tolerance, unit)?;
+        // Built first and filled in place: the tags are written where they will stay.
+        let mut verification = Verification {
+            verifier: Arc::clone(inner),
+            macs: Default::default(),
+            tags: inner.scheme.new_tags(),
+            timestamp: None,
+            id: None,
+        };
+        let parsed = inner.parse(headers, &mut verification.tags, now)?;
+        let (timestamp, id) = (parsed.timestamp_text(), parsed.id_text());
+        for (slot, key) in verification.macs.iter_mut().zip(&inner.keys) {
+            let mut mac = key.clone();
+            inner.scheme.absorb_before(&mut mac, timestamp, id);
+            *slot = Some(mac);
         }
-
-        let timestamp = parsed.timestamp.map(|(text, value)| Stamp {
+        verification.timestamp = parsed.timestamp.map(|(text, value)| Stamp {
             text: Inline::new(text),
             value,
         });
-        let id = parsed.id.map(Inline::new);
-        let timestamp_text = timestamp.as_ref().map_or(&[][..], |t| t.text.as_bytes());
-        let id_text = id.as_ref().map_or(&[][..], Inline::as_bytes);
-
-        let mut macs: [Option<KeyedMac>; MAX_SECRETS] = Default::default();
-        for (slot, key) in macs.iter_mut().zip(&inner.keys) {
-            let mut mac = key.clone();
-            scheme.absorb_before(&mut mac, timestamp_text, id_text);
-            *slot = Some(mac);
-        }
-
-        Ok(Verification {
-            verifier: Arc::clone(inner),
-            macs,
-            tags: parsed.tags,
-            timestamp,
-            id,
-        })
+        verification.id = parsed.id.map(Inline::new);
+        Ok(verification)
     }
 
     /// Signs `body` the way the provider would, with the first secret.
@@ -242,6 +252,42 @@ impl Verifier {
             len = mac.finalize_into(&mut tag);
         }
         Ok(scheme.render(tag.get(..len).unwrap_or_default(), &timestamp, id))
+    }
+}
+
+impl Inner {
+    /// Parses the headers into `tags` and checks freshness at `now`.
+    fn parse<'h, H: Headers + ?Sized>(
+        &'h self,
+        headers: &'h H,
+        tags: &mut Tags,
+        now: SystemTime,
+    ) -> Result<Parsed<'h>, VerifyError> {
+        let parsed = self.scheme.parse(headers, tags)?;
+        if let (Some((_, value)), Some(tolerance)) = (parsed.timestamp, self.tolerance_units) {
+            let unit = self.scheme.timestamp_unit();
+            timestamp::check_fresh(value, unit.count(now), tolerance, unit)?;
+        }
+        Ok(parsed)
+    }
+
+    /// Finishes one secret's MAC (the body already absorbed) and compares it in constant time
+    /// with every candidate.
+    fn compare(&self, mut mac: KeyedMac, timestamp: &[u8], id: &[u8], tags: &Tags) -> bool {
+        self.scheme.absorb_after(&mut mac, timestamp, id);
+        let mut expected = [0u8; MAX_TAG_LEN];
+        let len = mac.finalize_into(&mut expected);
+        any_matches(expected.get(..len).unwrap_or_default(), tags.iter())
+    }
+
+    fn verified(&self, timestamp: Option<u64>, id: Option<&[u8]>, secret_index: usize) -> Verified {
+        let unit = self.scheme.timestamp_unit();
+        Verified {
+            scheme: Arc::clone(self.scheme.name_arc()),
+            timestamp: timestamp.and_then(|value| unit.time(value)),
+            id: id.map(Inline::new),
+            secret_index,
+        }
     }
 }
 
@@ -420,33 +466,31 @@ impl Verification {
     ///
     /// [`VerifyError::SignatureMismatch`] when no candidate matches any secret.
     pub fn finish(self) -> Result<Verified, VerifyError> {
-        let scheme = &self.verifier.scheme;
-        let timestamp_text = self
+        let inner = &*self.verifier;
+        let timestamp = self
             .timestamp
             .as_ref()
             .map_or(&[][..], |t| t.text.as_bytes());
-        let id_text = self.id.as_ref().map_or(&[][..], Inline::as_bytes);
-
+        let id = self.id.as_ref().map_or(&[][..], Inline::as_bytes);
         let mut matched = None;
         for (index, mac) in self.macs.into_iter().enumerate() {
-            let Some(mut mac) = mac else { continue };
-            scheme.absorb_after(&mut mac, timestamp_text, id_text);
-            let mut expected = [0u8; MAX_TAG_LEN];
-            let len = mac.finalize_into(&mut expected);
-            let hit = any_matches(expected.get(..len).unwrap_or_default(), self.tags.iter());
-            if hit && matched.is_none() {
+            let Some(mac) = mac else { continue };
+            if inner.compare(mac, timestamp, id, &self.tags) && matched.is_none() {
                 matched = Some(index);
             }
         }
-
         let secret_index = matched.ok_or(VerifyError::SignatureMismatch)?;
-        let unit = scheme.timestamp_unit();
-        Ok(Verified {
-            scheme: Arc::clone(scheme.name_arc()),
-            timestamp: self.timestamp.and_then(|t| unit.time(t.value)),
-            id: self.id,
+        Ok(inner.verified(
+            self.timestamp.as_ref().map(|t| t.value),
+            self.id.as_ref().map(Inline::as_bytes),
             secret_index,
-        })
+        ))
+    }
+
+    /// The scheme being verified.
+    #[must_use]
+    pub fn scheme(&self) -> &Scheme {
+        &self.verifier.scheme
     }
 }
 

@@ -7,6 +7,7 @@ use super::{
     Format, Parsed, Part, Scheme, check_id, header_name, malformed, parse_timestamp, required,
     signature,
 };
+use crate::headers::HeaderKey;
 use crate::signature::Tags;
 use crate::timestamp::TimestampUnit;
 use crate::{Algorithm, ConfigError, Encoding, Headers, Malformation, VerifyError};
@@ -203,7 +204,7 @@ fn preset(name: &str, header: &str, prefix: &str, algorithm: Algorithm) -> Schem
     Scheme {
         name: Arc::from(name),
         format: Format::Single {
-            signature: Arc::from(header),
+            signature: HeaderKey::new(header),
             prefix: Some(Arc::from(prefix)),
             encoding: Encoding::Hex,
             timestamp: None,
@@ -218,17 +219,17 @@ fn preset(name: &str, header: &str, prefix: &str, algorithm: Algorithm) -> Schem
 
 /// The headers a [`Format::Single`] scheme reads.
 pub(super) struct Fields<'s> {
-    pub(super) signature: &'s Arc<str>,
+    pub(super) signature: &'s HeaderKey,
     pub(super) prefix: Option<&'s str>,
     pub(super) encoding: Encoding,
-    pub(super) timestamp: Option<&'s Arc<str>>,
-    pub(super) id: Option<&'s Arc<str>>,
-    pub(super) tag_len: usize,
+    pub(super) timestamp: Option<&'s HeaderKey>,
+    pub(super) id: Option<&'s HeaderKey>,
 }
 
 pub(super) fn parse<'h, H: Headers + ?Sized>(
     headers: &'h H,
     fields: &Fields<'h>,
+    tags: &mut Tags,
 ) -> Result<Parsed<'h>, VerifyError> {
     let value = signature(headers, fields.signature)?;
     let encoded = match fields.prefix {
@@ -237,7 +238,6 @@ pub(super) fn parse<'h, H: Headers + ?Sized>(
             .ok_or_else(|| malformed(fields.signature, Malformation::MissingPrefix))?,
         None => value,
     };
-    let mut tags = Tags::new(fields.tag_len);
     tags.push(fields.encoding, encoded)
         .map_err(|problem| malformed(fields.signature, problem))?;
 
@@ -249,11 +249,7 @@ pub(super) fn parse<'h, H: Headers + ?Sized>(
         Some(name) => Some(check_id(name, required(headers, name)?)?),
         None => None,
     };
-    Ok(Parsed {
-        tags,
-        timestamp,
-        id,
-    })
+    Ok(Parsed { timestamp, id })
 }
 
 #[cfg(test)]

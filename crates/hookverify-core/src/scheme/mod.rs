@@ -12,7 +12,7 @@ use std::fmt;
 use std::sync::Arc;
 
 pub use self::hmac::HmacSchemeBuilder;
-use crate::headers::unique;
+use crate::headers::{HeaderKey, unique};
 use crate::mac::KeyedMac;
 use crate::signature::Tags;
 use crate::timestamp::{self, TimestampUnit};
@@ -82,14 +82,14 @@ pub struct Scheme {
 enum Format {
     /// One signature in one header, behind an optional prefix; optional timestamp and id headers.
     Single {
-        signature: Arc<str>,
+        signature: HeaderKey,
         prefix: Option<Arc<str>>,
         encoding: Encoding,
-        timestamp: Option<Arc<str>>,
-        id: Option<Arc<str>>,
+        timestamp: Option<HeaderKey>,
+        id: Option<HeaderKey>,
     },
     /// `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]`.
-    Stripe { signature: Arc<str> },
+    Stripe { signature: HeaderKey },
     /// `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64> …`, or the `svix-`
     /// family of the same names.
     StandardWebhooks {
@@ -98,12 +98,23 @@ enum Format {
     },
 }
 
-/// What a scheme read from the headers of one delivery.
+/// What a scheme read from the headers of one delivery, besides the tags.
 pub(crate) struct Parsed<'h> {
-    pub(crate) tags: Tags,
     /// The timestamp's text as sent, and its value.
     pub(crate) timestamp: Option<(&'h [u8], u64)>,
     pub(crate) id: Option<&'h [u8]>,
+}
+
+impl Parsed<'_> {
+    /// The timestamp's text as sent, or nothing.
+    pub(crate) fn timestamp_text(&self) -> &[u8] {
+        self.timestamp.map_or(&[], |(text, _)| text)
+    }
+
+    /// The id's text as sent, or nothing.
+    pub(crate) fn id_text(&self) -> &[u8] {
+        self.id.unwrap_or_default()
+    }
 }
 
 impl Scheme {
@@ -134,7 +145,7 @@ impl Scheme {
         Self {
             name: Arc::from("stripe"),
             format: Format::Stripe {
-                signature: Arc::from("Stripe-Signature"),
+                signature: HeaderKey::new("Stripe-Signature"),
             },
             algorithm: Algorithm::Sha256,
             before: vec![Part::Timestamp, Part::literal(".")],
@@ -228,6 +239,11 @@ impl Scheme {
         }
     }
 
+    /// Empty storage for this scheme's candidate tags.
+    pub(crate) const fn new_tags(&self) -> Tags {
+        Tags::new(self.algorithm.tag_len())
+    }
+
     pub(crate) const fn name_arc(&self) -> &Arc<str> {
         &self.name
     }
@@ -236,12 +252,14 @@ impl Scheme {
         self.timestamp_unit
     }
 
-    /// Reads and bounds the signature, timestamp and id headers of one delivery.
+    /// Reads and bounds the signature, timestamp and id headers of one delivery, decoding the
+    /// candidate signatures into `tags` (which the caller owns, so the kilobyte of tag storage
+    /// is written in place rather than moved).
     pub(crate) fn parse<'h, H: Headers + ?Sized>(
         &'h self,
         headers: &'h H,
+        tags: &mut Tags,
     ) -> Result<Parsed<'h>, VerifyError> {
-        let tag_len = self.algorithm.tag_len();
         match &self.format {
             Format::Single {
                 signature,
@@ -257,10 +275,10 @@ impl Scheme {
                     encoding: *encoding,
                     timestamp: timestamp.as_ref(),
                     id: id.as_ref(),
-                    tag_len,
                 },
+                tags,
             ),
-            Format::Stripe { signature } => stripe::parse(headers, signature, tag_len),
+            Format::Stripe { signature } => stripe::parse(headers, signature, tags),
             Format::StandardWebhooks { standard, svix } => {
                 // The family whose signature header is present; never a mix of the two.
                 let (names, value) = match unique(headers, &standard.signature)? {
@@ -269,13 +287,13 @@ impl Scheme {
                         Some(value) => (svix, value),
                         None => {
                             return Err(VerifyError::MissingSignature {
-                                header: standard.signature.clone(),
+                                header: standard.signature.arc(),
                             });
                         }
                     },
                 };
                 let value = printable(&names.signature, value)?;
-                standard_webhooks::parse(headers, names, value, tag_len)
+                standard_webhooks::parse(headers, names, value, tags)
             }
         }
     }
@@ -303,27 +321,27 @@ impl Scheme {
             } => {
                 let mut headers = Vec::with_capacity(3);
                 if let Some(name) = id_header {
-                    headers.push((name.to_string(), id.to_owned()));
+                    headers.push((name.as_str().to_owned(), id.to_owned()));
                 }
                 if let Some(name) = timestamp_header {
-                    headers.push((name.to_string(), timestamp.to_owned()));
+                    headers.push((name.as_str().to_owned(), timestamp.to_owned()));
                 }
                 let prefix = prefix.as_deref().unwrap_or("");
                 headers.push((
-                    signature.to_string(),
+                    signature.as_str().to_owned(),
                     format!("{prefix}{}", encoding.encode(tag)),
                 ));
                 headers
             }
             Format::Stripe { signature } => vec![(
-                signature.to_string(),
+                signature.as_str().to_owned(),
                 format!("t={timestamp},v1={}", Encoding::Hex.encode(tag)),
             )],
             Format::StandardWebhooks { standard, .. } => vec![
-                (standard.id.to_string(), id.to_owned()),
-                (standard.timestamp.to_string(), timestamp.to_owned()),
+                (standard.id.as_str().to_owned(), id.to_owned()),
+                (standard.timestamp.as_str().to_owned(), timestamp.to_owned()),
                 (
-                    standard.signature.to_string(),
+                    standard.signature.as_str().to_owned(),
                     format!("v1,{}", Encoding::Base64.encode(tag)),
                 ),
             ],
@@ -355,11 +373,11 @@ fn absorb(parts: &[Part], mac: &mut KeyedMac, timestamp: &[u8], id: &[u8]) {
 // ==== helpers shared by the header parsers ====
 
 /// Checks that a header value is printable ASCII and trims surrounding spaces and tabs.
-fn printable<'v>(header: &Arc<str>, value: &'v [u8]) -> Result<&'v [u8], VerifyError> {
-    if !value
+fn printable<'v>(header: &HeaderKey, value: &'v [u8]) -> Result<&'v [u8], VerifyError> {
+    let unprintable = value
         .iter()
-        .all(|&b| b == b'\t' || (b' '..=b'~').contains(&b))
-    {
+        .any(|&b| b != b'\t' && !(b' '..=b'~').contains(&b));
+    if unprintable {
         return Err(malformed(header, Malformation::NotAscii));
     }
     let value = value.trim_ascii();
@@ -369,9 +387,9 @@ fn printable<'v>(header: &Arc<str>, value: &'v [u8]) -> Result<&'v [u8], VerifyE
     Ok(value)
 }
 
-fn malformed(header: &Arc<str>, problem: Malformation) -> VerifyError {
+fn malformed(header: &HeaderKey, problem: Malformation) -> VerifyError {
     VerifyError::MalformedHeader {
-        header: header.clone(),
+        header: header.arc(),
         problem,
     }
 }
@@ -379,31 +397,29 @@ fn malformed(header: &Arc<str>, problem: Malformation) -> VerifyError {
 /// A required header other than the signature.
 fn required<'h, H: Headers + ?Sized>(
     headers: &'h H,
-    name: &'h Arc<str>,
+    name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
-    let value = unique(headers, name)?.ok_or_else(|| VerifyError::MissingHeader {
-        header: name.clone(),
-    })?;
+    let value =
+        unique(headers, name)?.ok_or_else(|| VerifyError::MissingHeader { header: name.arc() })?;
     printable(name, value)
 }
 
 /// The signature header, whose absence means the delivery is unsigned.
 fn signature<'h, H: Headers + ?Sized>(
     headers: &'h H,
-    name: &'h Arc<str>,
+    name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
-    let value = unique(headers, name)?.ok_or_else(|| VerifyError::MissingSignature {
-        header: name.clone(),
-    })?;
+    let value = unique(headers, name)?
+        .ok_or_else(|| VerifyError::MissingSignature { header: name.arc() })?;
     printable(name, value)
 }
 
-fn parse_timestamp<'h>(name: &Arc<str>, text: &'h [u8]) -> Result<(&'h [u8], u64), VerifyError> {
+fn parse_timestamp<'h>(name: &HeaderKey, text: &'h [u8]) -> Result<(&'h [u8], u64), VerifyError> {
     let value = timestamp::parse(text).map_err(|problem| malformed(name, problem))?;
     Ok((text, value))
 }
 
-fn check_id<'h>(name: &Arc<str>, id: &'h [u8]) -> Result<&'h [u8], VerifyError> {
+fn check_id<'h>(name: &HeaderKey, id: &'h [u8]) -> Result<&'h [u8], VerifyError> {
     if id.len() > MAX_ID_LEN {
         return Err(malformed(name, Malformation::IdTooLong));
     }
@@ -411,14 +427,14 @@ fn check_id<'h>(name: &Arc<str>, id: &'h [u8]) -> Result<&'h [u8], VerifyError> 
 }
 
 /// Validates a header name given to a builder.
-fn header_name(name: String) -> Result<Arc<str>, ConfigError> {
+fn header_name(name: String) -> Result<HeaderKey, ConfigError> {
     // RFC 9110 `token` characters.
     let valid = !name.is_empty()
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if valid {
-        Ok(Arc::from(name))
+        Ok(HeaderKey::new(name))
     } else {
         Err(ConfigError::InvalidHeaderName(name))
     }

@@ -7,26 +7,25 @@
 //! canonical (non-zero unused bits are rejected) and a `v1` value that is not a 32-byte tag is
 //! an error.
 
-use std::sync::Arc;
-
 use super::{Parsed, check_id, malformed, parse_timestamp, required};
+use crate::headers::HeaderKey;
 use crate::signature::Tags;
 use crate::{Encoding, Headers, MAX_SIGNATURES, VerifyError};
 
 /// The three header names of one family (`webhook-` or `svix-`).
 #[derive(Clone)]
 pub(super) struct Names {
-    pub(super) id: Arc<str>,
-    pub(super) timestamp: Arc<str>,
-    pub(super) signature: Arc<str>,
+    pub(super) id: HeaderKey,
+    pub(super) timestamp: HeaderKey,
+    pub(super) signature: HeaderKey,
 }
 
 impl Names {
     pub(super) fn new(family: &str) -> Self {
         Self {
-            id: Arc::from(format!("{family}-id")),
-            timestamp: Arc::from(format!("{family}-timestamp")),
-            signature: Arc::from(format!("{family}-signature")),
+            id: HeaderKey::new(format!("{family}-id")),
+            timestamp: HeaderKey::new(format!("{family}-timestamp")),
+            signature: HeaderKey::new(format!("{family}-signature")),
         }
     }
 }
@@ -36,18 +35,17 @@ pub(super) fn parse<'h, H: Headers + ?Sized>(
     headers: &'h H,
     names: &'h Names,
     value: &'h [u8],
-    tag_len: usize,
+    tags: &mut Tags,
 ) -> Result<Parsed<'h>, VerifyError> {
     let id = check_id(&names.id, required(headers, &names.id)?)?;
     let timestamp = parse_timestamp(&names.timestamp, required(headers, &names.timestamp)?)?;
 
-    let mut tags = Tags::new(tag_len);
     let mut signatures = 0usize;
     for item in value.split(|&b| b == b' ').filter(|item| !item.is_empty()) {
         signatures += 1;
         if signatures > MAX_SIGNATURES {
             return Err(VerifyError::TooManySignatures {
-                header: names.signature.clone(),
+                header: names.signature.arc(),
                 max: MAX_SIGNATURES,
             });
         }
@@ -62,12 +60,11 @@ pub(super) fn parse<'h, H: Headers + ?Sized>(
     }
     if tags.is_empty() {
         return Err(VerifyError::NoSupportedSignature {
-            header: names.signature.clone(),
+            header: names.signature.arc(),
             version: "v1",
         });
     }
     Ok(Parsed {
-        tags,
         timestamp: Some(timestamp),
         id: Some(id),
     })

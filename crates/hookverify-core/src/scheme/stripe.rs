@@ -5,19 +5,17 @@
 //! an element without `=` are errors rather than "last one wins" or "skipped", and a `v1` value
 //! that is not 64 hex digits is an error rather than a candidate that can never match.
 
-use std::sync::Arc;
-
 use super::{Parsed, malformed, parse_timestamp, signature};
+use crate::headers::HeaderKey;
 use crate::signature::Tags;
 use crate::{Encoding, Headers, MAX_SIGNATURES, Malformation, VerifyError};
 
 pub(super) fn parse<'h, H: Headers + ?Sized>(
     headers: &'h H,
-    name: &'h Arc<str>,
-    tag_len: usize,
+    name: &'h HeaderKey,
+    tags: &mut Tags,
 ) -> Result<Parsed<'h>, VerifyError> {
     let value = signature(headers, name)?;
-    let mut tags = Tags::new(tag_len);
     let mut timestamp = None;
     let mut signatures = 0usize;
 
@@ -40,7 +38,7 @@ pub(super) fn parse<'h, H: Headers + ?Sized>(
         signatures += 1;
         if signatures > MAX_SIGNATURES {
             return Err(VerifyError::TooManySignatures {
-                header: name.clone(),
+                header: name.arc(),
                 max: MAX_SIGNATURES,
             });
         }
@@ -56,12 +54,11 @@ pub(super) fn parse<'h, H: Headers + ?Sized>(
     };
     if tags.is_empty() {
         return Err(VerifyError::NoSupportedSignature {
-            header: name.clone(),
+            header: name.arc(),
             version: "v1",
         });
     }
     Ok(Parsed {
-        tags,
         timestamp: Some(timestamp),
         id: None,
     })

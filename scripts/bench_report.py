@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Turns criterion's output into the tables and the plot of BENCHMARKS.md.
+
+    cargo bench -p hookverify-core --bench verify
+    cargo bench -p hookverify-tower --features axum --bench axum
+    python3 scripts/bench_report.py
+
+Reads target/criterion/**/new/{benchmark,estimates}.json (medians), rewrites the part of
+BENCHMARKS.md between the `bench:begin` and `bench:end` markers, and writes
+docs/bench-throughput.svg. Standard library only.
+"""
+
+import json
+import math
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CRITERION = ROOT / "target" / "criterion"
+DOC = ROOT / "BENCHMARKS.md"
+SVG = ROOT / "docs" / "bench-throughput.svg"
+
+SCHEMES = [("github", "GitHub"), ("stripe", "Stripe"), ("standard_webhooks", "Standard Webhooks")]
+SIZES = [("256B", 256), ("4KiB", 4096), ("64KiB", 65536), ("1MiB", 1048576)]
+FLOOR = "floor_hmac_sha256"
+OURS = ["hookverify", "hookverify_streaming_16KiB", "hookverify_two_secrets"]
+PEERS = ["svix", "standardwebhooks", "webhook-verify", "async-stripe-webhook"]
+
+
+def load():
+    """{(group, function): median_ns}"""
+    results = {}
+    for bench in CRITERION.glob("**/new/benchmark.json"):
+        meta = json.loads(bench.read_text())
+        estimates = json.loads((bench.parent / "estimates.json").read_text())
+        results[(meta["group_id"], meta["function_id"])] = estimates["median"]["point_estimate"]
+    return results
+
+
+def fmt_ns(ns):
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.2f} µs"
+    return f"{ns:.0f} ns"
+
+
+def core_tables(results):
+    lines = []
+    for key, title in SCHEMES:
+        peers = [p for p in PEERS if any((f"{key}/{s}", p) in results for s, _ in SIZES)]
+        header = ["body", "floor (median)", "hookverify", "streaming 16 KiB", "two secrets / one"]
+        header += [f"{p}" for p in peers]
+        lines.append(f"#### {title}\n")
+        lines.append("Ratios are median time over the floor's median in the same run (lower is faster).\n")
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        for label, size in SIZES:
+            group = f"{key}/{label}"
+            floor = results.get((group, FLOOR))
+            if floor is None:
+                continue
+            gbps = size / floor
+            row = [label, f"{fmt_ns(floor)} ({gbps:.2f} GB/s)"]
+            for name in OURS[:2]:
+                value = results.get((group, name))
+                row.append(f"{value / floor:.2f}×" if value else "–")
+            one, two = results.get((group, OURS[0])), results.get((group, OURS[2]))
+            row.append(f"{two / one:.2f}×" if one and two else "–")
+            for peer in peers:
+                value = results.get((group, peer))
+                row.append(f"{value / floor:.2f}×" if value else "–")
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+    return lines
+
+
+def adapter_tables(results):
+    lines = []
+    for prefix, title in [("axum_router", "axum over HTTP on 127.0.0.1 (16 requests in flight)"),
+                          ("in_process", "axum router in-process (`Router::oneshot`)"),
+                          ("actix_app", "actix-web app in-process (`test::call_service`)")]:
+        rows = []
+        for label in ["1KiB", "64KiB"]:
+            group = f"{prefix}/{label}"
+            base = results.get((group, "baseline_collect_body"))
+            layer = results.get((group, "verify_layer"))
+            if base and layer:
+                rows.append(f"| {label} | {fmt_ns(base)} | {fmt_ns(layer)} | {base / layer:.2f} |")
+        if rows:
+            lines.append(f"#### {title}\n")
+            lines.append("Time per batch or request (median); throughput ratio = baseline time / layer time.\n")
+            lines.append("| body | baseline (collects the body) | behind the verify layer | throughput ratio |")
+            lines.append("|---|---|---|---|")
+            lines.extend(rows)
+            lines.append("")
+    return lines
+
+
+def svg(results):
+    width, height, pad = 980, 360, 50
+    panel = (width - pad) / len(SCHEMES)
+    series = ["floor_hmac_sha256", "hookverify", "hookverify_streaming_16KiB"] + PEERS
+    colors = {"floor_hmac_sha256": "#555555", "hookverify": "#d62728",
+              "hookverify_streaming_16KiB": "#ff9896", "svix": "#1f77b4",
+              "standardwebhooks": "#17becf", "webhook-verify": "#2ca02c",
+              "async-stripe-webhook": "#9467bd"}
+    ymax = 0.0
+    for (group, name), ns in results.items():
+        for key, _ in SCHEMES:
+            for label, size in SIZES:
+                if group == f"{key}/{label}":
+                    ymax = max(ymax, size / ns)
+    ymax = math.ceil(ymax * 1.1 * 2) / 2 or 1
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 90}" '
+           'font-family="sans-serif" font-size="11">',
+           f'<rect width="100%" height="100%" fill="white"/>']
+    for index, (key, title) in enumerate(SCHEMES):
+        x0 = pad + index * panel
+        plot_w, plot_h = panel - 30, height - 60
+        y0 = 30
+        out.append(f'<text x="{x0 + plot_w / 2}" y="18" text-anchor="middle" font-size="13">{title}</text>')
+        out.append(f'<rect x="{x0}" y="{y0}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>')
+        for tick in range(0, int(ymax * 2) + 1):
+            value = tick / 2
+            y = y0 + plot_h - value / ymax * plot_h
+            out.append(f'<line x1="{x0}" y1="{y:.1f}" x2="{x0 + plot_w}" y2="{y:.1f}" stroke="#eee"/>')
+            if index == 0:
+                out.append(f'<text x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{value:g}</text>')
+        for i, (label, _) in enumerate(SIZES):
+            x = x0 + 15 + i * (plot_w - 30) / (len(SIZES) - 1)
+            out.append(f'<text x="{x:.1f}" y="{y0 + plot_h + 15}" text-anchor="middle">{label}</text>')
+        for name in series:
+            points = []
+            for i, (label, size) in enumerate(SIZES):
+                ns = results.get((f"{key}/{label}", name))
+                if ns:
+                    x = x0 + 15 + i * (plot_w - 30) / (len(SIZES) - 1)
+                    y = y0 + plot_h - (size / ns) / ymax * plot_h
+                    points.append(f"{x:.1f},{y:.1f}")
+            if points:
+                dash = ' stroke-dasharray="4 3"' if name == "floor_hmac_sha256" else ""
+                out.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{colors[name]}" '
+                           f'stroke-width="2"{dash}/>')
+                for point in points:
+                    px, py = point.split(",")
+                    out.append(f'<circle cx="{px}" cy="{py}" r="2.5" fill="{colors[name]}"/>')
+    out.append(f'<text x="14" y="{30 + (height - 60) / 2}" transform="rotate(-90 14 {30 + (height - 60) / 2})" '
+               'text-anchor="middle">throughput, GB/s (median)</text>')
+    legend_y = height + 10
+    for i, name in enumerate(series):
+        x = pad + (i % 4) * 230
+        y = legend_y + (i // 4) * 20
+        dash = ' stroke-dasharray="4 3"' if name == "floor_hmac_sha256" else ""
+        out.append(f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{colors[name]}" stroke-width="2"{dash}/>')
+        out.append(f'<text x="{x + 30}" y="{y + 4}">{name}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    results = load()
+    if not results:
+        sys.exit("no criterion results under target/criterion: run the benches first")
+    tables = "\n".join(core_tables(results) + adapter_tables(results))
+    SVG.parent.mkdir(exist_ok=True)
+    SVG.write_text(svg(results))
+    text = DOC.read_text()
+    new = re.sub(r"(<!-- bench:begin -->\n).*?(<!-- bench:end -->)",
+                 lambda m: m.group(1) + "\n" + tables + "\n" + m.group(2), text, flags=re.S)
+    DOC.write_text(new)
+    print(tables)
+
+
+if __name__ == "__main__":
+    main()
