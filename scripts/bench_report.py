@@ -80,7 +80,7 @@ def adapter_tables(results):
     lines = []
     for prefix, title in [("axum_router", "axum over HTTP on 127.0.0.1 (16 requests in flight)"),
                           ("in_process", "axum router in-process (`Router::oneshot`)"),
-                          ("actix_app", "actix-web app in-process (`test::call_service`)")]:
+                          ("actix_app", "actix-web over HTTP on 127.0.0.1 (16 requests in flight, one server worker)")]:
         rows = []
         for label in ["1KiB", "64KiB"]:
             group = f"{prefix}/{label}"

@@ -132,6 +132,22 @@ fn non_ascii_header_bytes_are_malformed_not_a_panic() {
     );
     let err = stripe().verify(&map, BODY, at(NOW)).unwrap_err();
     assert_eq!(malformed(&err), Malformation::NotAscii);
+
+    // Control characters and DEL are not printable either; a tab is.
+    for value in ["t=1700000000,\u{1}v1=00", "t=1700000000,v1=00\u{7f}"] {
+        let err = stripe()
+            .verify(&[("Stripe-Signature", value)], BODY, at(NOW))
+            .unwrap_err();
+        assert_eq!(malformed(&err), Malformation::NotAscii, "{value:?}");
+    }
+    let err = stripe()
+        .verify(
+            &[("Stripe-Signature", "t=1700000000,\tv1=00")],
+            BODY,
+            at(NOW),
+        )
+        .unwrap_err();
+    assert_ne!(malformed(&err), Malformation::NotAscii);
 }
 
 #[test]
