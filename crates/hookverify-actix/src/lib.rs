@@ -70,4 +70,5 @@ mod middleware;
 
 pub use crate::error::{WebhookError, status_code};
 pub use crate::extractor::{VerifiedDelivery, VerifiedJson, VerifiedWebhook};
-pub use crate::middleware::{DEFAULT_MAX_BODY_SIZE, VerifyWebhook, VerifyWebhookMiddleware};
+pub use crate::middleware::{VerifyWebhook, VerifyWebhookMiddleware};
+pub use hookverify_core::DEFAULT_MAX_BODY_SIZE;

@@ -12,13 +12,10 @@ use actix_web::http::header;
 use actix_web::{Error, HttpMessage as _, HttpRequest, HttpResponse, ResponseError as _};
 use futures_core::Stream as _;
 use futures_core::future::LocalBoxFuture;
-use hookverify_core::{Clock, SystemClock, Verifier, VerifyError};
+use hookverify_core::{Clock, DEFAULT_MAX_BODY_SIZE, SystemClock, Verifier, VerifyError};
 
 use crate::WebhookError;
 use crate::error::log_rejection;
-
-/// The body limit the middleware starts with: 2 MiB, as in the tower layer.
-pub const DEFAULT_MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
 
 type ErrorHandler = dyn Fn(VerifyError, &HttpRequest) -> HttpResponse + Send + Sync;
 

@@ -7,6 +7,9 @@ use bytes::{Bytes, BytesMut};
 
 use crate::{Verification, Verified, VerifyError};
 
+/// The body limit adapters start with: 2 MiB, axum's default for buffered bodies.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
+
 /// A [`Verification`] that keeps the body it is fed, up to a size limit.
 ///
 /// Made by [`Verification::buffered`]. Middleware feeds it each chunk as it arrives and, when

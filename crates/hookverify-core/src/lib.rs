@@ -89,7 +89,7 @@ mod signature;
 mod timestamp;
 mod verifier;
 
-pub use crate::buffer::BufferedVerification;
+pub use crate::buffer::{BufferedVerification, DEFAULT_MAX_BODY_SIZE};
 pub use crate::error::{ConfigError, Malformation, SignError, VerifyError};
 pub use crate::headers::{HeaderKey, Headers, PairValues};
 pub use crate::mac::Algorithm;

@@ -3,13 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use hookverify_core::{Clock, SystemClock, Verifier};
+use hookverify_core::{Clock, DEFAULT_MAX_BODY_SIZE, SystemClock, Verifier};
 use tower_layer::Layer;
 
 use crate::{DefaultRejectionResponse, VerifyWebhook};
-
-/// The body limit a layer starts with: 2 MiB, axum's default for buffered bodies.
-pub const DEFAULT_MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
 
 /// A [`Layer`] that verifies webhook deliveries before the inner service sees them.
 ///

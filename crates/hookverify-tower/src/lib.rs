@@ -84,9 +84,10 @@ mod service;
 
 pub use crate::body::VerifiedBody;
 pub use crate::future::ResponseFuture;
-pub use crate::layer::{DEFAULT_MAX_BODY_SIZE, VerifyWebhookLayer};
+pub use crate::layer::VerifyWebhookLayer;
 pub use crate::rejection::{DefaultRejectionResponse, RejectionResponse, status_code};
 pub use crate::service::VerifyWebhook;
+pub use hookverify_core::DEFAULT_MAX_BODY_SIZE;
 
 /// The error type body streams are converted into.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
