@@ -214,13 +214,7 @@ pub enum WebhookRejection {
 
 impl WebhookRejection {
     fn from_verify(error: VerifyError, verifier: &Verifier) -> Self {
-        tracing::warn!(
-            target: "hookverify::rejection",
-            scheme = verifier.scheme().name(),
-            status = error.status_code(),
-            reason = %error,
-            "rejected webhook delivery"
-        );
+        crate::rejection::log(&error, verifier.scheme().name());
         Self::Verify(error)
     }
 

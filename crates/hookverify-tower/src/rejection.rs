@@ -71,20 +71,24 @@ pub fn status_code(error: &VerifyError) -> StatusCode {
     StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
+/// Logs a rejection: the one log line of this crate, for the layer and the extractors alike.
+pub(crate) fn log(error: &VerifyError, scheme: &str) {
+    tracing::warn!(
+        target: "hookverify::rejection",
+        scheme,
+        status = error.status_code(),
+        reason = %error,
+        "rejected webhook delivery"
+    );
+}
+
 /// Logs a rejection and builds its response, with the error in the response's extensions.
 pub(crate) fn reject<B, R: RejectionResponse<B>>(
     rejection: &mut R,
     error: VerifyError,
     scheme: &str,
 ) -> Response<B> {
-    let status = status_code(&error);
-    tracing::warn!(
-        target: "hookverify::rejection",
-        scheme,
-        status = status.as_u16(),
-        reason = %error,
-        "rejected webhook delivery"
-    );
+    log(&error, scheme);
     let mut response = rejection.response(error.clone());
     response.extensions_mut().insert(error);
     response
