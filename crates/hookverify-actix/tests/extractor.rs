@@ -37,20 +37,6 @@ async fn json(VerifiedJson(event): VerifiedJson<Event>) -> HttpResponse {
     }
 }
 
-fn post(path: &str, headers: &[(String, String)]) -> test::TestRequest {
-    let mut request = test::TestRequest::post().uri(path);
-    for (name, value) in headers {
-        request = request.insert_header((name.as_str(), value.as_str()));
-    }
-    request
-}
-
-async fn text(
-    response: actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
-) -> String {
-    String::from_utf8(test::read_body(response).await.to_vec()).unwrap()
-}
-
 #[actix_web::test]
 async fn verified_webhook_uses_the_verifier_from_app_data_in_either_form() {
     for verifier in all_schemes() {

@@ -71,20 +71,6 @@ fn app(
         )
 }
 
-fn post(path: &str, headers: &[(String, String)]) -> test::TestRequest {
-    let mut request = test::TestRequest::post().uri(path);
-    for (name, value) in headers {
-        request = request.insert_header((name.as_str(), value.as_str()));
-    }
-    request
-}
-
-async fn text(
-    response: actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
-) -> String {
-    String::from_utf8(test::read_body(response).await.to_vec()).unwrap()
-}
-
 #[actix_web::test]
 async fn signed_deliveries_reach_every_downstream_extractor_with_the_original_bytes() {
     for verifier in all_schemes() {

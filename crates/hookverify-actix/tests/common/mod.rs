@@ -69,6 +69,22 @@ pub(crate) fn signed_headers(verifier: &Verifier, body: &[u8], secs: u64) -> Vec
         .unwrap()
 }
 
+/// A POST to `path` with the given headers.
+pub(crate) fn post(path: &str, headers: &[(String, String)]) -> actix_web::test::TestRequest {
+    let mut request = actix_web::test::TestRequest::post().uri(path);
+    for (name, value) in headers {
+        request = request.insert_header((name.as_str(), value.as_str()));
+    }
+    request
+}
+
+/// A response's body as text.
+pub(crate) async fn text(
+    response: actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+) -> String {
+    String::from_utf8(actix_web::test::read_body(response).await.to_vec()).unwrap()
+}
+
 /// Gives `request` a streaming payload.
 pub(crate) fn with_stream(
     request: Request,
