@@ -1,6 +1,6 @@
 //! Pre-keyed HMAC states and the constant-time comparison.
 
-use hmac::{Hmac, KeyInit as _, Mac as _};
+use hmac::{Hmac, KeyInit as _, Mac};
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use subtle::{Choice, ConstantTimeEq as _};
@@ -65,6 +65,7 @@ impl KeyedMac {
         }
     }
 
+    #[inline]
     pub(crate) fn update(&mut self, data: &[u8]) {
         match self {
             Self::Sha1(mac) => mac.update(data),
@@ -74,20 +75,51 @@ impl KeyedMac {
     }
 
     /// Finishes the MAC and writes the tag into `out`, returning its length.
+    #[inline]
     pub(crate) fn finalize_into(self, out: &mut [u8; MAX_TAG_LEN]) -> usize {
-        fn copy(out: &mut [u8; MAX_TAG_LEN], tag: &[u8]) -> usize {
-            let len = tag.len().min(MAX_TAG_LEN);
-            if let (Some(dst), Some(src)) = (out.get_mut(..len), tag.get(..len)) {
-                dst.copy_from_slice(src);
-            }
-            len
-        }
         match self {
-            Self::Sha1(mac) => copy(out, &mac.finalize().into_bytes()),
-            Self::Sha256(mac) => copy(out, &mac.finalize().into_bytes()),
-            Self::Sha512(mac) => copy(out, &mac.finalize().into_bytes()),
+            Self::Sha1(mac) => copy_tag(out, &mac.finalize().into_bytes()),
+            Self::Sha256(mac) => copy_tag(out, &mac.finalize().into_bytes()),
+            Self::Sha512(mac) => copy_tag(out, &mac.finalize().into_bytes()),
         }
     }
+
+    /// The tag of a whole `message`, computed on a fresh copy of this key's state, written into
+    /// `out`; returns its length.
+    ///
+    /// The same as cloning, updating and [`finalize_into`](Self::finalize_into), without moving
+    /// the state (sized for SHA-512) around: a verification's hottest copy.
+    #[inline]
+    pub(crate) fn tag_of(&self, message: &impl Message, out: &mut [u8; MAX_TAG_LEN]) -> usize {
+        fn run<M: Mac + Clone>(
+            key: &M,
+            message: &impl Message,
+            out: &mut [u8; MAX_TAG_LEN],
+        ) -> usize {
+            let mut mac = key.clone();
+            message.write(&mut |data| mac.update(data));
+            copy_tag(out, &mac.finalize().into_bytes())
+        }
+        match self {
+            Self::Sha1(key) => run(key, message, out),
+            Self::Sha256(key) => run(key, message, out),
+            Self::Sha512(key) => run(key, message, out),
+        }
+    }
+}
+
+/// The signed bytes of one delivery, written piece by piece (never concatenated).
+pub(crate) trait Message {
+    /// Feeds every piece, in order, to `update`.
+    fn write(&self, update: &mut impl FnMut(&[u8]));
+}
+
+fn copy_tag(out: &mut [u8; MAX_TAG_LEN], tag: &[u8]) -> usize {
+    let len = tag.len().min(MAX_TAG_LEN);
+    if let (Some(dst), Some(src)) = (out.get_mut(..len), tag.get(..len)) {
+        dst.copy_from_slice(src);
+    }
+    len
 }
 
 #[cold]
@@ -113,17 +145,13 @@ fn tag_eq(a: &[u8], b: &[u8]) -> Choice {
     if a.len() != b.len() {
         return Choice::from(0);
     }
-    let (a_words, b_words) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail = a_words.remainder().ct_eq(b_words.remainder());
+    let ((a_words, a_tail), (b_words, b_tail)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
     a_words
+        .iter()
         .zip(b_words)
-        .fold(tail, |equal, (x, y)| equal & word(x).ct_eq(&word(y)))
-}
-
-fn word(bytes: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(bytes.get(..8).unwrap_or(&[0; 8]));
-    u64::from_ne_bytes(word)
+        .fold(a_tail.ct_eq(b_tail), |equal, (x, y)| {
+            equal & u64::from_ne_bytes(*x).ct_eq(&u64::from_ne_bytes(*y))
+        })
 }
 
 #[cfg(test)]

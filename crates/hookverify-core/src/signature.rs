@@ -1,9 +1,6 @@
 //! Signature values: decoding text into tag bytes, and the bounded set of candidate tags.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::{
-    STANDARD, STANDARD_PAD_INDIFFERENT, URL_SAFE_NO_PAD, URL_SAFE_PAD_INDIFFERENT,
-};
+use base64_simd::{Base64, Out, STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
 use crate::mac::MAX_TAG_LEN;
 use crate::{MAX_SIGNATURES, Malformation};
@@ -54,24 +51,18 @@ impl Encoding {
                         actual: text.len() * 3 / 4,
                     });
                 }
-                let engine = if self == Self::Base64 {
-                    &STANDARD_PAD_INDIFFERENT
-                } else {
-                    &URL_SAFE_PAD_INDIFFERENT
-                };
-                // The decoder wants room for its estimate, which can exceed the real length.
-                let mut buf = [0u8; MAX_TAG_LEN + 3];
+                let engine = self.engine(text.last() == Some(&b'='));
                 let actual = engine
-                    .decode_slice(text, &mut buf)
+                    .decoded_length(text)
                     .map_err(|_| Malformation::InvalidBase64)?;
                 if actual != expected {
                     return Err(Malformation::WrongTagLength { expected, actual });
                 }
-                match (out.get_mut(..actual), buf.get(..actual)) {
-                    (Some(dst), Some(src)) => dst.copy_from_slice(src),
-                    _ => return Err(Malformation::InvalidBase64),
-                }
-                actual
+                let dst = out.get_mut(..expected).ok_or(Malformation::InvalidBase64)?;
+                engine
+                    .decode(text, Out::from_slice(dst))
+                    .map_err(|_| Malformation::InvalidBase64)?;
+                expected
             }
         };
         debug_assert_eq!(actual, expected);
@@ -82,24 +73,38 @@ impl Encoding {
     pub(crate) fn encode(self, tag: &[u8]) -> String {
         match self {
             Self::Hex => const_hex::encode(tag),
-            Self::Base64 => STANDARD.encode(tag),
-            Self::Base64Url => URL_SAFE_NO_PAD.encode(tag),
+            Self::Base64 | Self::Base64Url => {
+                self.engine(self == Self::Base64).encode_to_string(tag)
+            }
+        }
+    }
+
+    /// The strict, canonical base64 decoder for this alphabet, with or without padding.
+    const fn engine(self, padded: bool) -> &'static Base64 {
+        match (self, padded) {
+            (Self::Base64Url, true) => &URL_SAFE,
+            (Self::Base64Url, false) => &URL_SAFE_NO_PAD,
+            (_, true) => &STANDARD,
+            (_, false) => &STANDARD_NO_PAD,
         }
     }
 }
 
-/// Up to [`MAX_SIGNATURES`] decoded candidate tags of one length, stored inline.
+/// Up to `N` decoded candidate tags of one length, stored inline.
+///
+/// `N` is [`MAX_SIGNATURES`] unless the scheme sends a single signature, whose one slot is
+/// cheaper to set up than a kilobyte.
 #[derive(Clone)]
-pub(crate) struct Tags {
-    slots: [[u8; MAX_TAG_LEN]; MAX_SIGNATURES],
+pub(crate) struct Tags<const N: usize = MAX_SIGNATURES> {
+    slots: [[u8; MAX_TAG_LEN]; N],
     count: usize,
     len: usize,
 }
 
-impl Tags {
+impl<const N: usize> Tags<N> {
     pub(crate) const fn new(len: usize) -> Self {
         Self {
-            slots: [[0; MAX_TAG_LEN]; MAX_SIGNATURES],
+            slots: [[0; MAX_TAG_LEN]; N],
             count: 0,
             len,
         }
@@ -193,7 +198,7 @@ mod tests {
 
     #[test]
     fn tags_hold_at_most_the_limit() {
-        let mut tags = Tags::new(1);
+        let mut tags = Tags::<MAX_SIGNATURES>::new(1);
         for _ in 0..MAX_SIGNATURES {
             assert_eq!(tags.push(Encoding::Hex, b"00"), Ok(true));
         }

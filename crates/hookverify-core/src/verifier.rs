@@ -5,11 +5,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::mac::{KeyedMac, MAX_TAG_LEN, any_matches};
-use crate::scheme::Parsed;
+use crate::scheme::{Name, Parsed};
 use crate::signature::Tags;
 use crate::timestamp::{self, TimestampUnit};
 use crate::{
-    ConfigError, Headers, MAX_ID_LEN, MAX_SECRETS, Scheme, Secret, SignError, VerifyError,
+    ConfigError, Headers, MAX_ID_LEN, MAX_SECRETS, MAX_SIGNATURES, Scheme, Secret, SignError,
+    VerifyError,
 };
 
 /// The tolerance a verifier starts with: five minutes, the value Stripe, Standard Webhooks and
@@ -123,27 +124,12 @@ impl Verifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified, VerifyError> {
-        // The same steps as begin/update/finish, without building a `Verification`: its
-        // kilobytes of per-secret MAC states and tags would only be copied around here.
         let inner = &*self.inner;
-        let mut tags = inner.scheme.new_tags();
-        let parsed = inner.parse(headers, &mut tags, now)?;
-        let (timestamp, id) = (parsed.timestamp_text(), parsed.id_text());
-        let mut matched = None;
-        for (index, key) in inner.keys.iter().enumerate() {
-            let mut mac = key.clone();
-            inner.scheme.absorb_before(&mut mac, timestamp, id);
-            mac.update(body);
-            if inner.compare(mac, timestamp, id, &tags) && matched.is_none() {
-                matched = Some(index);
-            }
+        if inner.scheme.has_single_signature() {
+            inner.verify::<1, H>(headers, body, now)
+        } else {
+            inner.verify::<MAX_SIGNATURES, H>(headers, body, now)
         }
-        let secret_index = matched.ok_or(VerifyError::SignatureMismatch)?;
-        Ok(inner.verified(
-            parsed.timestamp.map(|(_, value)| value),
-            parsed.id,
-            secret_index,
-        ))
     }
 
     /// Checks the headers of a delivery and starts verifying its body.
@@ -243,24 +229,54 @@ impl Verifier {
         let timestamp = scheme.timestamp_unit().count(options.timestamp).to_string();
 
         let mut tag = [0u8; MAX_TAG_LEN];
-        let mut len = 0;
-        if let Some(key) = self.inner.keys.first() {
-            let mut mac = key.clone();
-            scheme.absorb_before(&mut mac, timestamp.as_bytes(), id.as_bytes());
-            mac.update(body);
-            scheme.absorb_after(&mut mac, timestamp.as_bytes(), id.as_bytes());
-            len = mac.finalize_into(&mut tag);
-        }
+        let message = scheme.message(timestamp.as_bytes(), id.as_bytes(), body);
+        let len = self
+            .inner
+            .keys
+            .first()
+            .map_or(0, |key| key.tag_of(&message, &mut tag));
         Ok(scheme.render(tag.get(..len).unwrap_or_default(), &timestamp, id))
     }
 }
 
 impl Inner {
+    /// [`Verifier::verify`] with room for `N` candidate tags.
+    ///
+    /// The same steps as begin/update/finish, without building a `Verification`: its kilobytes
+    /// of per-secret MAC states and tags would only be copied around here.
+    fn verify<const N: usize, H: Headers + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Verified, VerifyError> {
+        let mut tags = self.scheme.new_tags::<N>();
+        let parsed = self.parse(headers, &mut tags, now)?;
+        let message = self
+            .scheme
+            .message(parsed.timestamp_text(), parsed.id_text(), body);
+        let mut matched = None;
+        for (index, key) in self.keys.iter().enumerate() {
+            let mut expected = [0u8; MAX_TAG_LEN];
+            let len = key.tag_of(&message, &mut expected);
+            let found = any_matches(expected.get(..len).unwrap_or_default(), tags.iter());
+            if found && matched.is_none() {
+                matched = Some(index);
+            }
+        }
+        let secret_index = matched.ok_or(VerifyError::SignatureMismatch)?;
+        Ok(self.verified(
+            parsed.timestamp.map(|(_, value)| value),
+            parsed.id,
+            secret_index,
+        ))
+    }
+
     /// Parses the headers into `tags` and checks freshness at `now`.
-    fn parse<'h, H: Headers + ?Sized>(
+    fn parse<'h, H: Headers + ?Sized, const N: usize>(
         &'h self,
         headers: &'h H,
-        tags: &mut Tags,
+        tags: &mut Tags<N>,
         now: SystemTime,
     ) -> Result<Parsed<'h>, VerifyError> {
         let parsed = self.scheme.parse(headers, tags)?;
@@ -273,6 +289,7 @@ impl Inner {
 
     /// Finishes one secret's MAC (the body already absorbed) and compares it in constant time
     /// with every candidate.
+    #[inline]
     fn compare(&self, mut mac: KeyedMac, timestamp: &[u8], id: &[u8], tags: &Tags) -> bool {
         self.scheme.absorb_after(&mut mac, timestamp, id);
         let mut expected = [0u8; MAX_TAG_LEN];
@@ -280,10 +297,11 @@ impl Inner {
         any_matches(expected.get(..len).unwrap_or_default(), tags.iter())
     }
 
+    #[inline]
     fn verified(&self, timestamp: Option<u64>, id: Option<&[u8]>, secret_index: usize) -> Verified {
         let unit = self.scheme.timestamp_unit();
         Verified {
-            scheme: Arc::clone(self.scheme.name_arc()),
+            scheme: self.scheme.shared_name(),
             timestamp: timestamp.and_then(|value| unit.time(value)),
             id: id.map(Inline::new),
             secret_index,
@@ -507,7 +525,7 @@ impl fmt::Debug for Verification {
 /// Adapters put it in the request's extensions, so handlers can read it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Verified {
-    scheme: Arc<str>,
+    scheme: Name,
     timestamp: Option<SystemTime>,
     id: Option<Inline<MAX_ID_LEN>>,
     secret_index: usize,
@@ -517,7 +535,7 @@ impl Verified {
     /// The name of the scheme that verified the delivery, such as `github` or `stripe`.
     #[must_use]
     pub fn scheme(&self) -> &str {
-        &self.scheme
+        self.scheme.as_str()
     }
 
     /// The signed timestamp, for schemes that have one.
@@ -543,7 +561,7 @@ impl Verified {
 impl fmt::Debug for Verified {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verified")
-            .field("scheme", &self.scheme)
+            .field("scheme", &self.scheme.as_str())
             .field("timestamp", &self.timestamp)
             .field("id", &self.id())
             .field("secret_index", &self.secret_index)
@@ -674,6 +692,22 @@ mod tests {
                 max: MAX_SECRETS
             }
         );
+    }
+
+    #[test]
+    fn ids_of_every_allowed_length_are_kept() {
+        let verifier =
+            Verifier::standard_webhooks("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        for len in [1, 64, MAX_ID_LEN] {
+            let id = "i".repeat(len);
+            let headers = verifier.sign(b"{}", &SignOptions::at(now).id(&id)).unwrap();
+            let verified = verifier.verify(&headers, b"{}", now).unwrap();
+            assert_eq!(verified.id(), Some(id.as_str()), "{len}");
+            let mut streamed = verifier.begin(&headers, now).unwrap();
+            streamed.update(b"{}");
+            assert_eq!(streamed.finish().unwrap(), verified);
+        }
     }
 
     #[test]

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use super::{
-    Format, Parsed, Part, Scheme, check_id, header_name, malformed, parse_timestamp, required,
-    signature,
+    Format, Name, Parsed, Part, Scheme, check_id, header_name, malformed, printable, required,
+    timestamp_header,
 };
-use crate::headers::HeaderKey;
+use crate::headers::{HeaderKey, unique};
 use crate::signature::Tags;
 use crate::timestamp::TimestampUnit;
 use crate::{Algorithm, ConfigError, Encoding, Headers, Malformation, VerifyError};
@@ -170,7 +170,7 @@ impl HmacSchemeBuilder {
         }
 
         Ok(Scheme {
-            name: Arc::from(self.name),
+            name: Name::Custom(Arc::from(self.name)),
             format: Format::Single {
                 signature,
                 prefix: self.prefix.map(Arc::from),
@@ -200,9 +200,9 @@ pub(super) fn github_legacy_sha1() -> Scheme {
 }
 
 /// A body-only, hex-encoded preset. Its names are constants, so it skips validation.
-fn preset(name: &str, header: &str, prefix: &str, algorithm: Algorithm) -> Scheme {
+fn preset(name: &'static str, header: &str, prefix: &str, algorithm: Algorithm) -> Scheme {
     Scheme {
-        name: Arc::from(name),
+        name: Name::Preset(name),
         format: Format::Single {
             signature: HeaderKey::new(header),
             prefix: Some(Arc::from(prefix)),
@@ -226,23 +226,32 @@ pub(super) struct Fields<'s> {
     pub(super) id: Option<&'s HeaderKey>,
 }
 
-pub(super) fn parse<'h, H: Headers + ?Sized>(
+pub(super) fn parse<'h, H: Headers + ?Sized, const N: usize>(
     headers: &'h H,
     fields: &Fields<'h>,
-    tags: &mut Tags,
+    tags: &mut Tags<N>,
 ) -> Result<Parsed<'h>, VerifyError> {
-    let value = signature(headers, fields.signature)?;
-    let encoded = match fields.prefix {
-        Some(prefix) => value
-            .strip_prefix(prefix.as_bytes())
-            .ok_or_else(|| malformed(fields.signature, Malformation::MissingPrefix))?,
-        None => value,
-    };
-    tags.push(fields.encoding, encoded)
-        .map_err(|problem| malformed(fields.signature, problem))?;
+    let name = fields.signature;
+    let value = unique(headers, name)?
+        .ok_or_else(|| VerifyError::MissingSignature { header: name.arc() })?;
+    let prefix = fields.prefix.unwrap_or_default().as_bytes();
+    // Fast path: a value that is exactly the prefix and a well-formed tag is printable and has
+    // nothing to trim, since the builder keeps whitespace off the prefix's ends. Anything else
+    // is checked step by step, for a precise error.
+    let decoded = value
+        .strip_prefix(prefix)
+        .is_some_and(|encoded| tags.push(fields.encoding, encoded) == Ok(true));
+    if !decoded {
+        let value = printable(name, value)?;
+        let encoded = value
+            .strip_prefix(prefix)
+            .ok_or_else(|| malformed(name, Malformation::MissingPrefix))?;
+        tags.push(fields.encoding, encoded)
+            .map_err(|problem| malformed(name, problem))?;
+    }
 
     let timestamp = match fields.timestamp {
-        Some(name) => Some(parse_timestamp(name, required(headers, name)?)?),
+        Some(name) => Some(timestamp_header(headers, name)?),
         None => None,
     };
     let id = match fields.id {

@@ -7,7 +7,7 @@
 //! canonical (non-zero unused bits are rejected) and a `v1` value that is not a 32-byte tag is
 //! an error.
 
-use super::{Parsed, check_id, malformed, parse_timestamp, required};
+use super::{Parsed, check_id, malformed, required, split_on, timestamp_header};
 use crate::headers::HeaderKey;
 use crate::signature::Tags;
 use crate::{Encoding, Headers, MAX_SIGNATURES, VerifyError};
@@ -31,17 +31,17 @@ impl Names {
 }
 
 /// Parses the family `names` of a delivery whose signature header holds `value`.
-pub(super) fn parse<'h, H: Headers + ?Sized>(
+pub(super) fn parse<'h, H: Headers + ?Sized, const N: usize>(
     headers: &'h H,
     names: &'h Names,
     value: &'h [u8],
-    tags: &mut Tags,
+    tags: &mut Tags<N>,
 ) -> Result<Parsed<'h>, VerifyError> {
     let id = check_id(&names.id, required(headers, &names.id)?)?;
-    let timestamp = parse_timestamp(&names.timestamp, required(headers, &names.timestamp)?)?;
+    let timestamp = timestamp_header(headers, &names.timestamp)?;
 
     let mut signatures = 0usize;
-    for item in value.split(|&b| b == b' ').filter(|item| !item.is_empty()) {
+    for item in split_on(value, b' ').filter(|item| !item.is_empty()) {
         signatures += 1;
         if signatures > MAX_SIGNATURES {
             return Err(VerifyError::TooManySignatures {
@@ -49,7 +49,7 @@ pub(super) fn parse<'h, H: Headers + ?Sized>(
                 max: MAX_SIGNATURES,
             });
         }
-        let Some(comma) = item.iter().position(|&b| b == b',') else {
+        let Some(comma) = memchr::memchr(b',', item) else {
             continue;
         };
         if item.get(..comma) == Some(b"v1") {

@@ -5,23 +5,23 @@
 //! an element without `=` are errors rather than "last one wins" or "skipped", and a `v1` value
 //! that is not 64 hex digits is an error rather than a candidate that can never match.
 
-use super::{Parsed, malformed, parse_timestamp, signature};
+use super::{Parsed, malformed, parse_timestamp, signature, split_on};
 use crate::headers::HeaderKey;
 use crate::signature::Tags;
 use crate::{Encoding, Headers, MAX_SIGNATURES, Malformation, VerifyError};
 
-pub(super) fn parse<'h, H: Headers + ?Sized>(
+pub(super) fn parse<'h, H: Headers + ?Sized, const N: usize>(
     headers: &'h H,
     name: &'h HeaderKey,
-    tags: &mut Tags,
+    tags: &mut Tags<N>,
 ) -> Result<Parsed<'h>, VerifyError> {
     let value = signature(headers, name)?;
     let mut timestamp = None;
     let mut signatures = 0usize;
 
-    for element in value.split(|&b| b == b',') {
+    for element in split_on(value, b',') {
         let element = element.trim_ascii();
-        let Some(eq) = element.iter().position(|&b| b == b'=') else {
+        let Some(eq) = memchr::memchr(b'=', element) else {
             return Err(malformed(name, Malformation::InvalidElement));
         };
         let (key, value) = (
