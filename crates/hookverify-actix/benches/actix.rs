@@ -6,9 +6,9 @@
 //! cargo bench -p hookverify-actix --bench actix
 //! ```
 //!
-//! Both routes collect the body with `web::Bytes`; the verified one is wrapped in
-//! `VerifyWebhook` with a Stripe verifier. A hyper client keeps [`IN_FLIGHT`] requests in
-//! flight against a one-worker server, so both cores stay busy.
+//! Both routes get the same signed request and collect the body with `web::Bytes`; the
+//! verified one is wrapped in `VerifyWebhook` with a Stripe verifier. A hyper client keeps
+//! [`IN_FLIGHT`] requests in flight against a one-worker server, so both cores stay busy.
 
 #![allow(
     clippy::unwrap_used,
@@ -46,25 +46,32 @@ async fn collect(body: Bytes) -> String {
     body.len().to_string()
 }
 
+/// The two routes both benches call: `/baseline` only collects the body, `/verified` does the
+/// same behind the middleware.
+fn routes(verifier: Verifier, now: SystemTime) -> impl Fn(&mut web::ServiceConfig) + Clone {
+    move |config| {
+        config
+            .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
+            .route("/baseline", web::post().to(collect))
+            .service(
+                web::resource("/verified")
+                    .wrap(VerifyWebhook::new(verifier.clone()).with_clock(Fixed(now)))
+                    .route(web::post().to(collect)),
+            );
+    }
+}
+
 /// Starts the server on its own thread and actix system; it lives as long as the process.
 fn serve(verifier: Verifier, now: SystemTime) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let server = HttpServer::new(move || {
-                App::new()
-                    .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
-                    .route("/baseline", web::post().to(collect))
-                    .service(
-                        web::resource("/verified")
-                            .wrap(VerifyWebhook::new(verifier.clone()).with_clock(Fixed(now)))
-                            .route(web::post().to(collect)),
-                    )
-            })
-            .workers(1)
-            .disable_signals()
-            .bind(("127.0.0.1", 0))
-            .unwrap();
+            let routes = routes(verifier, now);
+            let server = HttpServer::new(move || App::new().configure(routes.clone()))
+                .workers(1)
+                .disable_signals()
+                .bind(("127.0.0.1", 0))
+                .unwrap();
             tx.send(server.addrs()[0]).unwrap();
             server.run().await.unwrap();
         });
@@ -109,9 +116,10 @@ fn actix_app(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("actix_app/{}KiB", size / 1024));
         group.throughput(Throughput::Elements(IN_FLIGHT));
         group.measurement_time(Duration::from_secs(8));
-        for (name, path, headers) in [
-            ("baseline_collect_body", "/baseline", Vec::new()),
-            ("verify_layer", "/verified", headers),
+        // Both routes get the same signed request; only the middleware differs.
+        for (name, path) in [
+            ("baseline_collect_body", "/baseline"),
+            ("verify_layer", "/verified"),
         ] {
             group.bench_function(name, |b| {
                 b.to_async(&runtime).iter(|| {
@@ -129,5 +137,39 @@ fn actix_app(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, actix_app);
+/// The same two routes called in-process (`actix_web::test::call_service`, no sockets): what
+/// the middleware itself costs, without the network around it.
+fn in_process(c: &mut Criterion) {
+    let system = actix_web::rt::System::new();
+    let verifier = Verifier::stripe("whsec_bench-test-only-secret").unwrap();
+    let now = SystemTime::now();
+    let app = system.block_on(actix_web::test::init_service(
+        App::new().configure(routes(verifier.clone(), now)),
+    ));
+    for size in [1024, 64 * 1024] {
+        let body = Bytes::from(vec![b'x'; size]);
+        let headers = verifier.sign(&body, &SignOptions::at(now)).unwrap();
+        let mut group = c.benchmark_group(format!("actix_in_process/{}KiB", size / 1024));
+        group.throughput(Throughput::Elements(1));
+        for (name, path) in [
+            ("baseline_collect_body", "/baseline"),
+            ("verify_layer", "/verified"),
+        ] {
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    let mut request = actix_web::test::TestRequest::post().uri(path);
+                    for (name, value) in &headers {
+                        request = request.insert_header((name.as_str(), value.as_str()));
+                    }
+                    let request = request.set_payload(body.clone()).to_request();
+                    let response = system.block_on(actix_web::test::call_service(&app, request));
+                    assert!(response.status().is_success());
+                });
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, actix_app, in_process);
 criterion_main!(benches);

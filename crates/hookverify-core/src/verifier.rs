@@ -483,7 +483,13 @@ impl Verification {
     /// # Errors
     ///
     /// [`VerifyError::SignatureMismatch`] when no candidate matches any secret.
-    pub fn finish(self) -> Result<Verified, VerifyError> {
+    pub fn finish(mut self) -> Result<Verified, VerifyError> {
+        self.conclude()
+    }
+
+    /// [`finish`](Self::finish) in place, for a verification kept behind a pointer: the MAC
+    /// states are taken out of their slots, so it can conclude once.
+    pub(crate) fn conclude(&mut self) -> Result<Verified, VerifyError> {
         let inner = &*self.verifier;
         let timestamp = self
             .timestamp
@@ -491,8 +497,8 @@ impl Verification {
             .map_or(&[][..], |t| t.text.as_bytes());
         let id = self.id.as_ref().map_or(&[][..], Inline::as_bytes);
         let mut matched = None;
-        for (index, mac) in self.macs.into_iter().enumerate() {
-            let Some(mac) = mac else { continue };
+        for (index, slot) in self.macs.iter_mut().enumerate() {
+            let Some(mac) = slot.take() else { continue };
             if inner.compare(mac, timestamp, id, &self.tags) && matched.is_none() {
                 matched = Some(index);
             }
