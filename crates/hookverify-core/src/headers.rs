@@ -33,7 +33,7 @@ pub trait Headers {
 
     /// Every value of the header `key`, in order. The default looks it up by
     /// [`HeaderKey::as_str`]; maps with a faster path for a pre-parsed name override it
-    /// (`http::HeaderMap` does).
+    /// (`http::HeaderMap` and actix-web's `HeaderMap` do).
     fn get_all_key<'a>(&'a self, key: &'a HeaderKey) -> Self::Values<'a> {
         self.get_all(key.as_str())
     }
@@ -41,13 +41,17 @@ pub trait Headers {
 
 /// A header name a scheme reads, prepared once when the scheme is built.
 ///
-/// Lookups in an `http::HeaderMap` by a pre-parsed `http::HeaderName` skip re-validating and
-/// lower-casing the name on every request.
+/// Lookups in an `http::HeaderMap` (or actix-web's) by a pre-parsed header name skip
+/// re-validating and lower-casing the name on every request.
 #[derive(Debug, Clone)]
 pub struct HeaderKey {
     name: Arc<str>,
     #[cfg(feature = "http")]
     http: Option<http::HeaderName>,
+    /// actix-web's header names (from http 0.2), for the same reason; a lookup by `&str` there
+    /// would also allocate a lower-cased copy of the name.
+    #[cfg(feature = "actix-http")]
+    actix: Option<actix_http::header::HeaderName>,
 }
 
 impl HeaderKey {
@@ -57,6 +61,8 @@ impl HeaderKey {
         Self {
             #[cfg(feature = "http")]
             http: http::HeaderName::from_bytes(name.as_bytes()).ok(),
+            #[cfg(feature = "actix-http")]
+            actix: actix_http::header::HeaderName::from_bytes(name.as_bytes()).ok(),
             name,
         }
     }
@@ -176,6 +182,14 @@ impl Headers for actix_http::header::HeaderMap {
     fn get_all<'a>(&'a self, name: &'a str) -> Self::Values<'a> {
         self.get_all(name)
             .map(actix_http::header::HeaderValue::as_bytes)
+    }
+
+    fn get_all_key<'a>(&'a self, key: &'a HeaderKey) -> Self::Values<'a> {
+        match &key.actix {
+            Some(name) => self.get_all(name),
+            None => self.get_all(key.as_str()),
+        }
+        .map(actix_http::header::HeaderValue::as_bytes)
     }
 }
 

@@ -65,6 +65,15 @@ fn main() {
                 http::HeaderValue::from_str(value).unwrap(),
             );
         }
+        #[cfg(feature = "actix-http")]
+        let mut actix_map = actix_http::header::HeaderMap::new();
+        #[cfg(feature = "actix-http")]
+        for (key, value) in &pairs {
+            actix_map.append(
+                actix_http::header::HeaderName::from_bytes(key.as_bytes()).unwrap(),
+                actix_http::header::HeaderValue::from_str(value).unwrap(),
+            );
+        }
         let stale = now + Duration::from_secs(3600);
         let unsigned: [(&str, &str); 0] = [];
 
@@ -77,6 +86,14 @@ fn main() {
             assert_eq!(verified.secret_index(), 1);
             let verified = verifier.verify(&pairs, &body, now).unwrap();
             assert_eq!(verified.secret_index(), 1);
+            #[cfg(feature = "actix-http")]
+            assert_eq!(
+                verifier
+                    .verify(&actix_map, &body, now)
+                    .unwrap()
+                    .secret_index(),
+                1
+            );
 
             let mut verification = verifier.begin(&map, now).unwrap();
             for chunk in body.chunks(1000) {
@@ -105,7 +122,7 @@ fn main() {
             stats.allocations,
             stats.reallocations
         );
-        println!("{name}: 0 allocations over 60 verifications");
+        println!("{name}: 0 allocations in 10 rounds of every call above");
         checked += 1;
     }
     println!("allocations: {checked} passed, 0 failed");
