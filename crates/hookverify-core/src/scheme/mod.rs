@@ -104,6 +104,11 @@ impl Eq for Name {}
 
 /// Where a scheme reads its signature, timestamp and id.
 #[derive(Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "configuration, built once per scheme and read by reference (large only with \
+              both header-map features on)"
+)]
 enum Format {
     /// One signature in one header, behind an optional prefix; optional timestamp and id headers.
     Single {
