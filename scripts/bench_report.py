@@ -3,6 +3,8 @@
 
     cargo bench -p hookverify-core --bench verify
     cargo bench -p hookverify-tower --features axum --bench axum
+    cargo bench -p hookverify-actix --bench actix
+    scripts/bench_repeat.sh              # optional: the 256 B ratios over several runs
     python3 scripts/bench_report.py
 
 Reads target/criterion/**/new/{benchmark,estimates}.json (medians), rewrites the part of
@@ -80,7 +82,8 @@ def adapter_tables(results):
     lines = []
     for prefix, title in [("axum_router", "axum over HTTP on 127.0.0.1 (16 requests in flight)"),
                           ("in_process", "axum router in-process (`Router::oneshot`)"),
-                          ("actix_app", "actix-web over HTTP on 127.0.0.1 (16 requests in flight, one server worker)")]:
+                          ("actix_app", "actix-web over HTTP on 127.0.0.1 (16 requests in flight, one server worker)"),
+                          ("actix_in_process", "actix-web app in-process (`test::call_service`)")]:
         rows = []
         for label in ["1KiB", "64KiB"]:
             group = f"{prefix}/{label}"
@@ -95,6 +98,36 @@ def adapter_tables(results):
             lines.append("|---|---|---|---|")
             lines.extend(rows)
             lines.append("")
+    return lines
+
+
+def repeat_table():
+    """The 256-byte ratios of each run of scripts/bench_repeat.sh, and their median."""
+    runs = sorted((ROOT / "target" / "bench-repeat").glob("run-*.json"),
+                  key=lambda path: int(path.stem.split("-")[1]))
+    if not runs:
+        return []
+    ratios = {key: [] for key, _ in SCHEMES}
+    for run in runs:
+        medians = json.loads(run.read_text())
+        for key, _ in SCHEMES:
+            floor = medians.get(f"{key}/256B/{FLOOR}")
+            ours = medians.get(f"{key}/256B/hookverify")
+            if floor and ours:
+                ratios[key].append(ours / floor)
+    lines = [f"#### 256 B, {len(runs)} separate runs (`scripts/bench_repeat.sh`)\n",
+             "hookverify one-shot over the floor, each run in its own process; the last column is "
+             "the median of the runs.\n",
+             "| scheme | " + " | ".join(f"run {i + 1}" for i in range(len(runs))) + " | median |",
+             "|---|" + "---|" * (len(runs) + 1)]
+    for key, title in SCHEMES:
+        values = ratios[key]
+        if values:
+            median = sorted(values)[len(values) // 2] if len(values) % 2 else \
+                sum(sorted(values)[len(values) // 2 - 1:len(values) // 2 + 1]) / 2
+            cells = [f"{value:.2f}×" for value in values]
+            lines.append(f"| {title} | " + " | ".join(cells) + f" | **{median:.2f}×** |")
+    lines.append("")
     return lines
 
 
@@ -163,7 +196,7 @@ def main():
     results = load()
     if not results:
         sys.exit("no criterion results under target/criterion: run the benches first")
-    tables = "\n".join(core_tables(results) + adapter_tables(results))
+    tables = "\n".join(repeat_table() + core_tables(results) + adapter_tables(results))
     SVG.parent.mkdir(exist_ok=True)
     SVG.write_text(svg(results))
     text = DOC.read_text()
