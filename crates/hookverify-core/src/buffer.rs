@@ -62,7 +62,6 @@ impl Verification {
     /// # Errors
     ///
     /// [`VerifyError::BodyTooLarge`] when `announced` exceeds `limit`.
-    #[inline]
     pub fn buffered(
         self,
         limit: usize,

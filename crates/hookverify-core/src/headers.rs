@@ -194,6 +194,7 @@ impl Headers for actix_http::header::HeaderMap {
 }
 
 /// Looks up a header that must appear at most once, bounding its length.
+#[inline]
 pub(crate) fn unique<'h, H: Headers + ?Sized>(
     headers: &'h H,
     name: &'h HeaderKey,

@@ -255,16 +255,9 @@ impl Inner {
         let message = self
             .scheme
             .message(parsed.timestamp_text(), parsed.id_text(), body);
-        let mut matched = None;
-        for (index, key) in self.keys.iter().enumerate() {
-            let mut expected = [0u8; MAX_TAG_LEN];
-            let len = key.tag_of(&message, &mut expected);
-            let found = any_matches(expected.get(..len).unwrap_or_default(), tags.iter());
-            if found && matched.is_none() {
-                matched = Some(index);
-            }
-        }
-        let secret_index = matched.ok_or(VerifyError::SignatureMismatch)?;
+        let secret_index = first_match(&tags, self.keys.iter(), |key, tag| {
+            key.tag_of(&message, tag)
+        })?;
         Ok(self.verified(
             parsed.timestamp.map(|(_, value)| value),
             parsed.id,
@@ -287,16 +280,6 @@ impl Inner {
         Ok(parsed)
     }
 
-    /// Finishes one secret's MAC (the body already absorbed) and compares it in constant time
-    /// with every candidate.
-    #[inline]
-    fn compare(&self, mut mac: KeyedMac, timestamp: &[u8], id: &[u8], tags: &Tags) -> bool {
-        self.scheme.absorb_after(&mut mac, timestamp, id);
-        let mut expected = [0u8; MAX_TAG_LEN];
-        let len = mac.finalize_into(&mut expected);
-        any_matches(expected.get(..len).unwrap_or_default(), tags.iter())
-    }
-
     #[inline]
     fn verified(&self, timestamp: Option<u64>, id: Option<&[u8]>, secret_index: usize) -> Verified {
         let unit = self.scheme.timestamp_unit();
@@ -307,6 +290,28 @@ impl Inner {
             secret_index,
         }
     }
+}
+
+/// The position of the first secret whose tag is among the candidate `tags`. `tag_of` writes
+/// the tag of one secret's MAC (given in the secrets' order) and returns its length.
+///
+/// Every secret's tag is compared, in constant time, with every candidate, whichever matched
+/// before: how long this takes says nothing about which secret or candidate matched.
+fn first_match<const N: usize, M>(
+    tags: &Tags<N>,
+    macs: impl Iterator<Item = M>,
+    mut tag_of: impl FnMut(M, &mut [u8; MAX_TAG_LEN]) -> usize,
+) -> Result<usize, VerifyError> {
+    let mut matched = None;
+    for (index, mac) in macs.enumerate() {
+        let mut tag = [0u8; MAX_TAG_LEN];
+        let len = tag_of(mac, &mut tag);
+        let found = any_matches(tag.get(..len).unwrap_or_default(), tags.iter());
+        if found && matched.is_none() {
+            matched = Some(index);
+        }
+    }
+    matched.ok_or(VerifyError::SignatureMismatch)
 }
 
 impl fmt::Debug for Verifier {
@@ -462,6 +467,7 @@ impl fmt::Debug for VerifierBuilder {
 /// ```
 pub struct Verification {
     verifier: Arc<Inner>,
+    /// One MAC state per secret, in the secrets' order from the first slot on; the rest `None`.
     macs: [Option<KeyedMac>; MAX_SECRETS],
     tags: Tags,
     timestamp: Option<Stamp>,
@@ -496,14 +502,14 @@ impl Verification {
             .as_ref()
             .map_or(&[][..], |t| t.text.as_bytes());
         let id = self.id.as_ref().map_or(&[][..], Inline::as_bytes);
-        let mut matched = None;
-        for (index, slot) in self.macs.iter_mut().enumerate() {
-            let Some(mac) = slot.take() else { continue };
-            if inner.compare(mac, timestamp, id, &self.tags) && matched.is_none() {
-                matched = Some(index);
-            }
-        }
-        let secret_index = matched.ok_or(VerifyError::SignatureMismatch)?;
+        let secret_index = first_match(
+            &self.tags,
+            self.macs.iter_mut().map_while(Option::take),
+            |mut mac, tag| {
+                inner.scheme.absorb_after(&mut mac, timestamp, id);
+                mac.finalize_into(tag)
+            },
+        )?;
         Ok(inner.verified(
             self.timestamp.as_ref().map(|t| t.value),
             self.id.as_ref().map(Inline::as_bytes),
@@ -714,6 +720,41 @@ mod tests {
             streamed.update(b"{}");
             assert_eq!(streamed.finish().unwrap(), verified);
         }
+    }
+
+    #[test]
+    fn every_path_reports_the_secret_that_matched() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let rotating = Verifier::builder(Scheme::stripe())
+            .secret("whsec_new")
+            .secret("whsec_old")
+            .build()
+            .unwrap();
+        for (signer, index) in [("whsec_new", 0), ("whsec_old", 1)] {
+            let signer = Verifier::stripe(signer).unwrap();
+            let headers = signer.sign(b"{}", &SignOptions::at(now)).unwrap();
+            let verified = rotating.verify(&headers, b"{}", now).unwrap();
+            assert_eq!(verified.secret_index(), index);
+            let mut streamed = rotating.begin(&headers, now).unwrap();
+            streamed.update(b"{}");
+            assert_eq!(streamed.finish().unwrap().secret_index(), index);
+            let mut buffered = rotating
+                .begin(&headers, now)
+                .unwrap()
+                .buffered(2, None)
+                .unwrap();
+            buffered.push(bytes::Bytes::from_static(b"{}")).unwrap();
+            assert_eq!(buffered.finish().unwrap().0.secret_index(), index);
+        }
+        let stranger = Verifier::stripe("whsec_other").unwrap();
+        let headers = stranger.sign(b"{}", &SignOptions::at(now)).unwrap();
+        assert_eq!(
+            rotating.verify(&headers, b"{}", now),
+            Err(VerifyError::SignatureMismatch)
+        );
+        let mut streamed = rotating.begin(&headers, now).unwrap();
+        streamed.update(b"{}");
+        assert_eq!(streamed.finish(), Err(VerifyError::SignatureMismatch));
     }
 
     #[test]

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use super::{
-    Format, Name, Parsed, Part, Scheme, check_id, header_name, malformed, printable, required,
-    timestamp_header,
+    Format, Name, Parsed, Part, Scheme, check_id, header_name, malformed, present_signature,
+    printable, required, timestamp_header,
 };
-use crate::headers::{HeaderKey, unique};
+use crate::headers::HeaderKey;
 use crate::signature::Tags;
 use crate::timestamp::TimestampUnit;
 use crate::{Algorithm, ConfigError, Encoding, Headers, Malformation, VerifyError};
@@ -232,8 +232,7 @@ pub(super) fn parse<'h, H: Headers + ?Sized, const N: usize>(
     tags: &mut Tags<N>,
 ) -> Result<Parsed<'h>, VerifyError> {
     let name = fields.signature;
-    let value = unique(headers, name)?
-        .ok_or_else(|| VerifyError::MissingSignature { header: name.arc() })?;
+    let value = present_signature(headers, name)?;
     let prefix = fields.prefix.unwrap_or_default().as_bytes();
     // Fast path: a value that is exactly the prefix and a well-formed tag is printable and has
     // nothing to trim, since the builder keeps whitespace off the prefix's ends. Anything else

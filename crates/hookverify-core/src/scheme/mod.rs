@@ -340,7 +340,6 @@ impl Scheme {
     }
 
     /// Feeds the parts after the body into `mac`.
-    #[inline]
     pub(crate) fn absorb_after(&self, mac: &mut KeyedMac, timestamp: &[u8], id: &[u8]) {
         absorb(&self.after, &mut |data| mac.update(data), timestamp, id);
     }
@@ -508,14 +507,28 @@ fn split_on(bytes: &[u8], separator: u8) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// A required header other than the signature.
+/// A required header other than the signature, as sent.
+fn present<'h, H: Headers + ?Sized>(
+    headers: &'h H,
+    name: &'h HeaderKey,
+) -> Result<&'h [u8], VerifyError> {
+    unique(headers, name)?.ok_or_else(|| VerifyError::MissingHeader { header: name.arc() })
+}
+
+/// The signature header as sent; its absence means the delivery is unsigned.
+fn present_signature<'h, H: Headers + ?Sized>(
+    headers: &'h H,
+    name: &'h HeaderKey,
+) -> Result<&'h [u8], VerifyError> {
+    unique(headers, name)?.ok_or_else(|| VerifyError::MissingSignature { header: name.arc() })
+}
+
+/// A required header other than the signature, checked and trimmed.
 fn required<'h, H: Headers + ?Sized>(
     headers: &'h H,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
-    let value =
-        unique(headers, name)?.ok_or_else(|| VerifyError::MissingHeader { header: name.arc() })?;
-    printable(name, value)
+    printable(name, present(headers, name)?)
 }
 
 /// A required timestamp header: its text as sent (trimmed) and its value.
@@ -523,8 +536,7 @@ fn timestamp_header<'h, H: Headers + ?Sized>(
     headers: &'h H,
     name: &'h HeaderKey,
 ) -> Result<(&'h [u8], u64), VerifyError> {
-    let value =
-        unique(headers, name)?.ok_or_else(|| VerifyError::MissingHeader { header: name.arc() })?;
+    let value = present(headers, name)?;
     // Fast path: a value of digits alone is printable and has nothing to trim.
     if let Ok(parsed) = timestamp::parse(value) {
         return Ok((value, parsed));
@@ -532,14 +544,12 @@ fn timestamp_header<'h, H: Headers + ?Sized>(
     parse_timestamp(name, printable(name, value)?)
 }
 
-/// The signature header, whose absence means the delivery is unsigned.
+/// The signature header, checked and trimmed.
 fn signature<'h, H: Headers + ?Sized>(
     headers: &'h H,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
-    let value = unique(headers, name)?
-        .ok_or_else(|| VerifyError::MissingSignature { header: name.arc() })?;
-    printable(name, value)
+    printable(name, present_signature(headers, name)?)
 }
 
 fn parse_timestamp<'h>(name: &HeaderKey, text: &'h [u8]) -> Result<(&'h [u8], u64), VerifyError> {
