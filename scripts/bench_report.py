@@ -14,6 +14,7 @@ docs/bench-throughput.svg. Standard library only.
 
 import json
 import math
+import statistics
 import pathlib
 import re
 import sys
@@ -30,10 +31,10 @@ OURS = ["hookverify", "hookverify_streaming_16KiB", "hookverify_two_secrets"]
 PEERS = ["svix", "standardwebhooks", "webhook-verify", "async-stripe-webhook"]
 
 
-def load():
-    """{(group, function): median_ns}"""
+def load(root=CRITERION):
+    """{(group, function): median_ns} for every criterion result under `root`."""
     results = {}
-    for bench in CRITERION.glob("**/new/benchmark.json"):
+    for bench in root.glob("**/new/benchmark.json"):
         meta = json.loads(bench.read_text())
         estimates = json.loads((bench.parent / "estimates.json").read_text())
         results[(meta["group_id"], meta["function_id"])] = estimates["median"]["point_estimate"]
@@ -102,17 +103,17 @@ def adapter_tables(results):
 
 
 def repeat_table():
-    """The 256-byte ratios of each run of scripts/bench_repeat.sh, and their median."""
-    runs = sorted((ROOT / "target" / "bench-repeat").glob("run-*.json"),
-                  key=lambda path: int(path.stem.split("-")[1]))
+    """The 256-byte ratios of each run kept by scripts/bench_repeat.sh, and their median."""
+    runs = sorted((ROOT / "target" / "bench-repeat").glob("run-*"),
+                  key=lambda path: int(path.name.split("-")[1]))
     if not runs:
         return []
     ratios = {key: [] for key, _ in SCHEMES}
     for run in runs:
-        medians = json.loads(run.read_text())
+        medians = load(run)
         for key, _ in SCHEMES:
-            floor = medians.get(f"{key}/256B/{FLOOR}")
-            ours = medians.get(f"{key}/256B/hookverify")
+            floor = medians.get((f"{key}/256B", FLOOR))
+            ours = medians.get((f"{key}/256B", "hookverify"))
             if floor and ours:
                 ratios[key].append(ours / floor)
     lines = [f"#### 256 B, {len(runs)} separate runs (`scripts/bench_repeat.sh`)\n",
@@ -121,12 +122,9 @@ def repeat_table():
              "| scheme | " + " | ".join(f"run {i + 1}" for i in range(len(runs))) + " | median |",
              "|---|" + "---|" * (len(runs) + 1)]
     for key, title in SCHEMES:
-        values = ratios[key]
-        if values:
-            median = sorted(values)[len(values) // 2] if len(values) % 2 else \
-                sum(sorted(values)[len(values) // 2 - 1:len(values) // 2 + 1]) / 2
-            cells = [f"{value:.2f}×" for value in values]
-            lines.append(f"| {title} | " + " | ".join(cells) + f" | **{median:.2f}×** |")
+        if ratios[key]:
+            cells = " | ".join(f"{value:.2f}×" for value in ratios[key])
+            lines.append(f"| {title} | {cells} | **{statistics.median(ratios[key]):.2f}×** |")
     lines.append("")
     return lines
 
