@@ -120,13 +120,31 @@ pub enum VerifyError {
     /// produce it. HTTP 400.
     #[error("the body could not be read to its end")]
     BodyUnreadable,
+
+    /// The body did not arrive within the deadline an adapter enforces (a slow or stalled
+    /// client); its buffer is freed. Only adapters produce it. HTTP 408.
+    #[error("the body was not received within {timeout_ms} ms")]
+    BodyTimeout {
+        /// The deadline, in milliseconds.
+        timeout_ms: u64,
+    },
+
+    /// The delivery cannot be buffered now: the bytes held by all deliveries in flight fill the
+    /// shared [`BodyBudget`](crate::BodyBudget), or memory for the body could not be allocated.
+    /// Nothing is wrong with the delivery itself; the provider retries. HTTP 503.
+    #[error("the server is busy: {reason}")]
+    Overloaded {
+        /// What ran out.
+        reason: Overload,
+    },
 }
 
 impl VerifyError {
     /// The HTTP status an adapter should answer with.
     ///
     /// `401` for an unsigned, forged or stale delivery, `400` for a malformed or ambiguous header
-    /// or an unreadable body, `413` for an oversized body.
+    /// or an unreadable body, `408` for a body that arrived too slowly, `413` for an oversized
+    /// body, `503` when the server cannot buffer the body now.
     ///
     /// # Examples
     ///
@@ -149,7 +167,9 @@ impl VerifyError {
             | Self::TooManySignatures { .. }
             | Self::NoSupportedSignature { .. }
             | Self::BodyUnreadable => 400,
+            Self::BodyTimeout { .. } => 408,
             Self::BodyTooLarge { .. } => 413,
+            Self::Overloaded { .. } => 503,
         }
     }
 
@@ -161,6 +181,20 @@ impl VerifyError {
             Self::TimestampTooOld { .. } | Self::TimestampInFuture { .. }
         )
     }
+}
+
+/// What ran out when a delivery could not be buffered, carried by
+/// [`VerifyError::Overloaded`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Overload {
+    /// The bodies of the deliveries in flight fill the shared
+    /// [`BodyBudget`](crate::BodyBudget).
+    #[error("the bodies in flight fill the body budget")]
+    BodyBudget,
+    /// The allocator refused memory for the body buffer.
+    #[error("no memory could be allocated for the body")]
+    OutOfMemory,
 }
 
 /// What is wrong with a malformed header, carried by [`VerifyError::MalformedHeader`].
@@ -312,6 +346,17 @@ mod tests {
             401
         );
         assert_eq!(VerifyError::BodyTooLarge { limit: 1 }.status_code(), 413);
+        assert_eq!(
+            VerifyError::BodyTimeout { timeout_ms: 1 }.status_code(),
+            408
+        );
+        assert_eq!(
+            VerifyError::Overloaded {
+                reason: Overload::OutOfMemory
+            }
+            .status_code(),
+            503
+        );
     }
 
     #[test]

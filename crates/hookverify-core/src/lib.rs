@@ -79,6 +79,7 @@
 #[doc(hidden)]
 #[path = "fuzz.rs"]
 pub mod __fuzz;
+mod budget;
 mod buffer;
 mod error;
 mod headers;
@@ -89,8 +90,9 @@ mod signature;
 mod timestamp;
 mod verifier;
 
+pub use crate::budget::BodyBudget;
 pub use crate::buffer::{BufferedVerification, DEFAULT_MAX_BODY_SIZE};
-pub use crate::error::{ConfigError, Malformation, SignError, VerifyError};
+pub use crate::error::{ConfigError, Malformation, Overload, SignError, VerifyError};
 pub use crate::headers::{HeaderKey, Headers, PairValues};
 pub use crate::mac::Algorithm;
 pub use crate::scheme::{HmacSchemeBuilder, Part, Scheme};
