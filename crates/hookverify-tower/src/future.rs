@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
+use std::time::Duration;
 
 use bytes::Buf as _;
 use hookverify_core::{BufferedVerification, Verifier, VerifyError};
@@ -10,6 +11,7 @@ use http::request::Parts;
 use http::{Request, Response};
 use http_body::Body;
 use pin_project_lite::pin_project;
+use tokio::time::Sleep;
 use tower_service::Service;
 
 use crate::rejection::reject;
@@ -32,10 +34,12 @@ pin_project! {
     where
         S: Service<Request<VerifiedBody>>,
     {
-        // Reading the body through the MAC.
+        // Reading the body through the MAC, within the deadline if there is one.
         Buffering {
             #[pin]
             body: ReqBody,
+            #[pin]
+            deadline: Option<Sleep>,
             pending: Pending<S, R>,
         },
         // Verified: the inner service has the request.
@@ -56,6 +60,8 @@ struct Pending<S, R> {
     verifier: Verifier,
     parts: Option<Parts>,
     body: Option<BufferedVerification>,
+    /// The body deadline, for the error that reports it.
+    timeout: Option<Duration>,
     inner: Option<S>,
     rejection: R,
 }
@@ -76,6 +82,7 @@ where
         request: Request<ReqBody>,
         verifier: Verifier,
         body: BufferedVerification,
+        timeout: Option<Duration>,
         inner: S,
         rejection: R,
     ) -> Self {
@@ -83,10 +90,12 @@ where
         Self {
             state: State::Buffering {
                 body: stream,
+                deadline: timeout.map(tokio::time::sleep),
                 pending: Pending {
                     verifier,
                     parts: Some(parts),
                     body: Some(body),
+                    timeout,
                     inner: Some(inner),
                     rejection,
                 },
@@ -108,8 +117,11 @@ where
         let mut this = self.project();
         loop {
             let next = match this.state.as_mut().project() {
-                StateProj::Buffering { body, pending } => match ready!(pending.poll_body(body, cx))
-                {
+                StateProj::Buffering {
+                    body,
+                    deadline,
+                    pending,
+                } => match ready!(pending.poll_body(body, deadline, cx)) {
                     Ok(request) => {
                         let mut inner = pending.inner.take().expect("the service is taken once");
                         State::Calling {
@@ -136,10 +148,12 @@ where
 }
 
 impl<S, R> Pending<S, R> {
-    /// Reads frames until the body ends, the limit is passed, or the stream fails.
+    /// Reads frames until the body ends, the limit is passed, the stream fails, or the deadline
+    /// passes while the body is still coming.
     fn poll_body<B>(
         &mut self,
         mut stream: Pin<&mut B>,
+        mut deadline: Pin<&mut Option<Sleep>>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<Request<VerifiedBody>, VerifyError>>
     where
@@ -150,7 +164,10 @@ impl<S, R> Pending<S, R> {
             let Some(body) = self.body.as_mut() else {
                 panic_polled_after_completion();
             };
-            match ready!(stream.as_mut().poll_frame(cx)) {
+            let Poll::Ready(frame) = stream.as_mut().poll_frame(cx) else {
+                return self.poll_deadline(deadline.as_mut(), cx);
+            };
+            match frame {
                 Some(Ok(frame)) => {
                     // Trailers are not signed by any scheme; they are dropped.
                     if let Ok(mut data) = frame.into_data() {
@@ -178,6 +195,23 @@ impl<S, R> Pending<S, R> {
                 }
             }
         }
+    }
+
+    /// While the body is still coming: pending until the deadline, if there is one, passes.
+    fn poll_deadline(
+        &mut self,
+        deadline: Pin<&mut Option<Sleep>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Request<VerifiedBody>, VerifyError>> {
+        let (Some(deadline), Some(timeout)) = (deadline.as_pin_mut(), self.timeout) else {
+            return Poll::Pending;
+        };
+        ready!(deadline.poll(cx));
+        // Free the buffer now, not when the future is dropped.
+        self.body = None;
+        Poll::Ready(Err(VerifyError::BodyTimeout {
+            timeout_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+        }))
     }
 }
 

@@ -2,8 +2,9 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
-use hookverify_core::{Clock, DEFAULT_MAX_BODY_SIZE, SystemClock, Verifier};
+use hookverify_core::{BodyBudget, Clock, DEFAULT_MAX_BODY_SIZE, SystemClock, Verifier};
 use tower_layer::Layer;
 
 use crate::{DefaultRejectionResponse, VerifyWebhook};
@@ -23,17 +24,21 @@ pub struct VerifyWebhookLayer<R = DefaultRejectionResponse> {
 pub(crate) struct Config {
     pub(crate) verifier: Verifier,
     pub(crate) max_body_size: usize,
+    pub(crate) body_timeout: Option<Duration>,
+    pub(crate) body_budget: Option<BodyBudget>,
     pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl VerifyWebhookLayer {
-    /// A layer verifying deliveries with `verifier`, with a 2 MiB body limit, the system clock
-    /// and [`DefaultRejectionResponse`].
+    /// A layer verifying deliveries with `verifier`, with a 2 MiB body limit, no body deadline,
+    /// no shared body budget, the system clock and [`DefaultRejectionResponse`].
     pub fn new(verifier: Verifier) -> Self {
         Self {
             config: Config {
                 verifier,
                 max_body_size: DEFAULT_MAX_BODY_SIZE,
+                body_timeout: None,
+                body_budget: None,
                 clock: Arc::new(SystemClock::default()),
             },
             rejection: DefaultRejectionResponse,
@@ -47,6 +52,26 @@ impl<R> VerifyWebhookLayer<R> {
     /// limit while streaming is rejected with 413 as soon as it does.
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.config.max_body_size = bytes;
+        self
+    }
+
+    /// How long the body may take to arrive, counted from when the layer sees the headers
+    /// (default: no deadline). A body still incomplete then is answered with 408 and its buffer
+    /// is freed; the connection is closed, since the rest of the body was not read.
+    ///
+    /// The deadline is a Tokio timer: the service must run on a Tokio runtime with the time
+    /// driver enabled (as `#[tokio::main]` and `axum::serve` do).
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.config.body_timeout = Some(timeout);
+        self
+    }
+
+    /// Charges the bodies this layer buffers to `budget`, shared with every other layer (or
+    /// actix middleware) given a clone of it (default: no shared budget). Once the deliveries in
+    /// flight hold the whole budget, new ones are answered with 503 before their bodies are
+    /// read, and a body piece that does not fit is answered with 503; see [`BodyBudget`].
+    pub fn body_budget(mut self, budget: BodyBudget) -> Self {
+        self.config.body_budget = Some(budget);
         self
     }
 
@@ -85,6 +110,8 @@ impl<R> fmt::Debug for VerifyWebhookLayer<R> {
         f.debug_struct("VerifyWebhookLayer")
             .field("verifier", &self.config.verifier)
             .field("max_body_size", &self.config.max_body_size)
+            .field("body_timeout", &self.config.body_timeout)
+            .field("body_budget", &self.config.body_budget)
             .field("rejection", &std::any::type_name::<R>())
             .finish_non_exhaustive()
     }

@@ -81,9 +81,16 @@ where
             }
         };
 
-        // 2. A body announced larger than the limit is not read either.
+        // 2. Nor is a body announced larger than the limit, nor one the shared budget has no
+        //    room for.
         let announced = announced_length(&request).max(request.body().size_hint().lower());
-        let body = match verification.buffered(config.max_body_size, Some(announced)) {
+        let body = verification
+            .buffered(config.max_body_size, Some(announced))
+            .and_then(|body| match &config.body_budget {
+                Some(budget) => body.with_budget(budget),
+                None => Ok(body),
+            });
+        let body = match body {
             Ok(body) => body,
             Err(error) => {
                 return ResponseFuture::rejected(reject(&mut self.rejection, error, scheme));
@@ -97,6 +104,7 @@ where
             request,
             config.verifier.clone(),
             body,
+            config.body_timeout,
             ready,
             self.rejection.clone(),
         )
@@ -120,6 +128,8 @@ impl<S: fmt::Debug, R> fmt::Debug for VerifyWebhook<S, R> {
             .field("inner", &self.inner)
             .field("verifier", &self.config.verifier)
             .field("max_body_size", &self.config.max_body_size)
+            .field("body_timeout", &self.config.body_timeout)
+            .field("body_budget", &self.config.body_budget)
             .finish_non_exhaustive()
     }
 }
