@@ -14,11 +14,9 @@ use hookverify_core::VerifyError;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookError {
-    /// The delivery failed verification (401, 400 or 413; see [`status_code`]).
+    /// The delivery failed verification or could not be read (401, 400, 408, 413 or 503; see
+    /// [`status_code`]).
     Verify(VerifyError),
-    /// The payload could not be read by actix's `Bytes` extractor (413 beyond
-    /// `PayloadConfig`'s limit, 400 for a broken stream).
-    Payload(actix_web::Error),
     /// The verified body is not valid JSON for the target type (400). Holds serde's message.
     InvalidJson(String),
     /// No [`Verifier`](hookverify_core::Verifier) is registered as app data (500, a server
@@ -30,7 +28,8 @@ pub enum WebhookError {
 }
 
 /// The HTTP status for a verification failure: `401` for an unsigned, forged or stale delivery,
-/// `400` for a malformed header or an unreadable body, `413` for an oversized body.
+/// `400` for a malformed header or an unreadable body, `408` for a body that arrived too slowly,
+/// `413` for an oversized body, `503` when the body cannot be buffered now.
 ///
 /// The one place this crate maps [`VerifyError`]s to statuses; it follows
 /// [`VerifyError::status_code`].
@@ -43,7 +42,6 @@ impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Verify(error) => error.fmt(f),
-            Self::Payload(error) => error.fmt(f),
             Self::InvalidJson(message) => write!(f, "invalid JSON body: {message}"),
             Self::MissingVerifier => f.write_str("no webhook verifier is configured"),
             Self::MissingMiddleware => {
@@ -57,10 +55,7 @@ impl std::error::Error for WebhookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Verify(error) => Some(error),
-            Self::Payload(_)
-            | Self::InvalidJson(_)
-            | Self::MissingVerifier
-            | Self::MissingMiddleware => None,
+            Self::InvalidJson(_) | Self::MissingVerifier | Self::MissingMiddleware => None,
         }
     }
 }
@@ -75,7 +70,6 @@ impl ResponseError for WebhookError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Verify(error) => status_code(error),
-            Self::Payload(error) => error.as_response_error().status_code(),
             Self::InvalidJson(_) => StatusCode::BAD_REQUEST,
             Self::MissingVerifier | Self::MissingMiddleware => StatusCode::INTERNAL_SERVER_ERROR,
         }

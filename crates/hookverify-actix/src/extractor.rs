@@ -11,8 +11,8 @@ use futures_core::future::LocalBoxFuture;
 use hookverify_core::{Verified, Verifier, VerifyError};
 use serde::de::DeserializeOwned;
 
-use crate::WebhookError;
 use crate::error::log_rejection;
+use crate::{WebhookConfig, WebhookError};
 
 /// The [`Verified`] metadata of a request that passed the
 /// [`VerifyWebhook`](crate::VerifyWebhook) middleware.
@@ -57,9 +57,10 @@ impl FromRequest for VerifiedDelivery {
 ///
 /// The [`Verifier`] is looked up in app data, as `Verifier` and then as `web::Data<Verifier>`
 /// (500 when neither is registered). The headers are checked before the payload is read, so an
-/// unsigned or stale delivery is rejected unread; the payload is read through actix's `Bytes`
-/// extractor, so `web::PayloadConfig`'s limit applies (256 KiB by default, 413 beyond).
-/// Timestamps are checked against the system clock.
+/// unsigned or stale delivery is rejected unread. The payload is then streamed through the MAC
+/// under the route's [`WebhookConfig`] (2 MiB limit by default, 413 beyond; optional deadline,
+/// 408; optional shared budget, 503), exactly as the [`VerifyWebhook`](crate::VerifyWebhook)
+/// middleware reads it. Timestamps are checked against the system clock.
 ///
 /// # Examples
 ///
@@ -113,16 +114,19 @@ impl FromRequest for VerifiedWebhook {
         let Some(verifier) = verifier_of(request) else {
             return Box::pin(ready(Err(WebhookError::MissingVerifier)));
         };
-        let mut verification = match verifier.begin(request.headers(), SystemTime::now()) {
-            Ok(verification) => verification,
+        let limits = WebhookConfig::limits_of(request);
+        let body = verifier
+            .begin(request.headers(), SystemTime::now())
+            .and_then(|verification| limits.admit(verification, request.headers()));
+        let body = match body {
+            Ok(body) => body,
             Err(error) => return Box::pin(ready(Err(rejected(error, &verifier)))),
         };
-        let body = Bytes::from_request(request, payload);
+        let payload = payload.take();
         Box::pin(async move {
-            let body = body.await.map_err(WebhookError::Payload)?;
-            verification.update(&body);
-            let verified = verification
-                .finish()
+            let (verified, body) = limits
+                .read(body, payload)
+                .await
                 .map_err(|error| rejected(error, &verifier))?;
             Ok(Self { verified, body })
         })

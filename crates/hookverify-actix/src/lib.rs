@@ -64,11 +64,15 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod body;
 mod error;
+mod expect;
 mod extractor;
 mod middleware;
 
+pub use crate::body::WebhookConfig;
 pub use crate::error::{WebhookError, status_code};
+pub use crate::expect::ExpectContinue;
 pub use crate::extractor::{VerifiedDelivery, VerifiedJson, VerifiedWebhook};
 pub use crate::middleware::{VerifyWebhook, VerifyWebhookMiddleware};
 pub use hookverify_core::DEFAULT_MAX_BODY_SIZE;

@@ -1,20 +1,19 @@
 //! [`VerifyWebhook`] (the `Transform`) and [`VerifyWebhookMiddleware`] (its service).
 
 use std::fmt;
-use std::future::{Ready, poll_fn, ready};
-use std::pin::Pin;
+use std::future::{Ready, ready};
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::http::header;
 use actix_web::{Error, HttpMessage as _, HttpRequest, HttpResponse, ResponseError as _};
-use futures_core::Stream as _;
 use futures_core::future::LocalBoxFuture;
-use hookverify_core::{Clock, DEFAULT_MAX_BODY_SIZE, SystemClock, Verifier, VerifyError};
+use hookverify_core::{BodyBudget, Clock, SystemClock, Verifier, VerifyError};
 
 use crate::WebhookError;
+use crate::body::BodyLimits;
 use crate::error::log_rejection;
 
 type ErrorHandler = dyn Fn(VerifyError, &HttpRequest) -> HttpResponse + Send + Sync;
@@ -27,9 +26,10 @@ type ErrorHandler = dyn Fn(VerifyError, &HttpRequest) -> HttpResponse + Send + S
 /// 1. The headers are checked with [`Verifier::begin`]. A missing, malformed or stale signature
 ///    is answered at once (401; 400 for a malformed header): the payload is never read and the
 ///    handler never runs.
-/// 2. A `Content-Length` over the limit is answered with 413, unread.
+/// 2. A `Content-Length` over the limit is answered with 413, unread; so is a delivery while the
+///    shared [`BodyBudget`] (if one is set) is full, with 503.
 /// 3. The payload is streamed through the MAC and kept (one copy); 413 as soon as it passes the
-///    limit, 400 if the stream fails.
+///    limit, 400 if the stream fails, 408 if the body deadline (if one is set) passes first.
 /// 4. A mismatch is answered with 401. A verified request reaches the handler with its payload
 ///    as if untouched, so `web::Bytes`, `web::Json<T>` and `String` extractors all work, and the
 ///    [`Verified`](hookverify_core::Verified) metadata is in the request extensions (read it with
@@ -68,28 +68,47 @@ pub struct VerifyWebhook {
 #[derive(Clone)]
 struct Config {
     verifier: Verifier,
-    max_body_size: usize,
+    limits: BodyLimits,
     clock: Arc<dyn Clock>,
     error_handler: Option<Arc<ErrorHandler>>,
 }
 
 impl VerifyWebhook {
-    /// Middleware verifying deliveries with `verifier`, with a 2 MiB body limit and the system
-    /// clock.
+    /// Middleware verifying deliveries with `verifier`, with a 2 MiB body limit, no body
+    /// deadline, no shared budget and the system clock.
     pub fn new(verifier: Verifier) -> Self {
         Self {
             config: Config {
                 verifier,
-                max_body_size: DEFAULT_MAX_BODY_SIZE,
+                limits: BodyLimits::default(),
                 clock: Arc::new(SystemClock::default()),
                 error_handler: None,
             },
         }
     }
 
-    /// The largest payload accepted, in bytes (default [`DEFAULT_MAX_BODY_SIZE`]).
+    /// The largest payload accepted, in bytes (default
+    /// [`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE)).
     pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.config.max_body_size = bytes;
+        self.config.limits.max_body_size = bytes;
+        self
+    }
+
+    /// How long the payload may take to arrive once the headers are in (default: no
+    /// deadline). A payload still incomplete then is answered with 408, its buffer is freed and
+    /// the connection is closed. actix-web itself bounds only the headers
+    /// (`client_request_timeout`), never the body.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.config.limits.timeout = Some(timeout);
+        self
+    }
+
+    /// Charges the payloads this middleware buffers to `budget`, shared with every other route
+    /// and worker given a clone of it (default: none). Once the deliveries in flight hold the
+    /// whole budget, new ones are answered with 503 before their payloads are read; see
+    /// [`BodyBudget`].
+    pub fn body_budget(mut self, budget: BodyBudget) -> Self {
+        self.config.limits.budget = Some(budget);
         self
     }
 
@@ -127,7 +146,7 @@ impl fmt::Debug for VerifyWebhook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyWebhook")
             .field("verifier", &self.config.verifier)
-            .field("max_body_size", &self.config.max_body_size)
+            .field("limits", &self.config.limits)
             .field("error_handler", &self.config.error_handler.is_some())
             .finish_non_exhaustive()
     }
@@ -186,8 +205,9 @@ where
             Err(error) => return Box::pin(ready(Ok(reject(request, error, &config)))),
         };
 
-        // 2. A payload announced larger than the limit is not read either.
-        let body = match verification.buffered(config.max_body_size, announced_length(&request)) {
+        // 2. Nor is a payload announced larger than the limit, nor one the budget has no room
+        //    for.
+        let body = match config.limits.admit(verification, request.headers()) {
             Ok(body) => body,
             Err(error) => return Box::pin(ready(Ok(reject(request, error, &config)))),
         };
@@ -195,25 +215,8 @@ where
         // 3. Stream the payload through the MAC, then hand it on as if untouched.
         let service = Rc::clone(&self.service);
         Box::pin(async move {
-            let mut body = body;
-            let mut payload = request.take_payload();
-            while let Some(chunk) = poll_fn(|cx| Pin::new(&mut payload).poll_next(cx)).await {
-                let pushed = match chunk {
-                    Ok(chunk) => body.push(chunk),
-                    Err(error) => {
-                        tracing::debug!(
-                            target: "hookverify::rejection",
-                            %error,
-                            "webhook payload stream failed"
-                        );
-                        Err(VerifyError::BodyUnreadable)
-                    }
-                };
-                if let Err(error) = pushed {
-                    return Ok(reject(request, error, &config));
-                }
-            }
-            let (verified, bytes) = match body.finish() {
+            let payload = request.take_payload();
+            let (verified, bytes) = match config.limits.read(body, payload).await {
                 Ok(done) => done,
                 Err(error) => return Ok(reject(request, error, &config)),
             };
@@ -225,15 +228,6 @@ where
                 .map(ServiceResponse::map_into_left_body)
         })
     }
-}
-
-/// The `Content-Length` a request announces, if it parses.
-fn announced_length(request: &ServiceRequest) -> Option<u64> {
-    request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse().ok())
 }
 
 /// Logs a rejection and answers it, with the error in the response's extensions.

@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, test, web};
 use common::*;
-use hookverify_actix::{VerifiedJson, VerifiedWebhook, WebhookError};
+use hookverify_actix::{VerifiedJson, VerifiedWebhook, WebhookConfig, WebhookError};
 use hookverify_core::Verifier;
 use serde::Deserialize;
 
@@ -121,12 +121,12 @@ async fn verified_json_is_one_extractor_for_stripe_events() {
 }
 
 #[actix_web::test]
-async fn payload_config_limits_the_extractor() {
+async fn webhook_config_limits_the_extractor() {
     let verifier = github();
     let app = test::init_service(
         App::new()
             .app_data(web::Data::new(verifier.clone()))
-            .app_data(web::PayloadConfig::new(16))
+            .app_data(WebhookConfig::default().max_body_size(16))
             .route("/", web::post().to(raw)),
     )
     .await;
