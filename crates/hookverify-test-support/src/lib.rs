@@ -1,0 +1,19 @@
+//! Helpers shared by hookverify's tests: raw-TCP clients that behave as hostile clients do
+//! (slow, silent, lying, idle), and servers started as child processes.
+//!
+//! Every wait here is bounded by an explicit patience, so a server that misbehaves fails its
+//! test instead of hanging the suite.
+
+#![allow(
+    clippy::panic,
+    clippy::expect_used,
+    reason = "test helpers fail loudly, naming what went wrong"
+)]
+
+pub mod hostile;
+mod process;
+mod raw;
+pub mod suite;
+
+pub use crate::process::{ServerProcess, address_space_limited, example};
+pub use crate::raw::{Connection, Response, request_head};

@@ -1,0 +1,135 @@
+//! Behaviour both adapters must have under hostile clients, written once: each adapter's test
+//! starts its own server (with the limits of [`Served`]) and runs every function here against
+//! it.
+
+use std::time::Duration;
+
+use hookverify_core::BodyBudget;
+
+use crate::hostile::{Target, eventually};
+
+/// The first reservation of a body buffer (core's), which the budget checks count in.
+pub const FIRST_RESERVATION: usize = 64 * 1024;
+/// The body limit the suite's servers use.
+pub const MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
+/// The body deadline the suite's servers use.
+pub const BODY_TIMEOUT: Duration = Duration::from_millis(500);
+/// The budget the suite's servers use: exactly two first reservations.
+pub const BUDGET: usize = 2 * FIRST_RESERVATION;
+
+/// A server under test: a verified route with a [`MAX_BODY_SIZE`] limit, a [`BODY_TIMEOUT`]
+/// body deadline, and a shared budget of [`BUDGET`] bytes that the test can watch.
+#[derive(Debug)]
+pub struct Served {
+    /// The verified route.
+    pub target: Target,
+    /// The budget its deliveries are charged to.
+    pub budget: BodyBudget,
+}
+
+/// Long enough for anything on loopback; a bug fails instead of hanging.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A delivery whose body stalls is answered 408 once the deadline passes (not before), and
+/// what it had buffered is given back.
+///
+/// # Panics
+///
+/// When the server does otherwise.
+pub async fn slow_body_is_answered_408_and_its_buffer_freed(served: &Served) {
+    let (answer, took) = served.target.slow_body(PATIENCE).await;
+    let answer = answer.expect("a slow body gets an answer");
+    assert_eq!(answer.status, 408, "{}", answer.head);
+    assert!(took >= BODY_TIMEOUT, "answered after {took:?}");
+    assert!(took < BODY_TIMEOUT * 6, "answered after {took:?}");
+    assert!(
+        eventually(PATIENCE, || served.budget.in_use() == 0).await,
+        "{} bytes still charged",
+        served.budget.in_use()
+    );
+}
+
+/// A delivery that announces the whole limit and sends two bytes holds one first reservation,
+/// not the announced length.
+///
+/// # Panics
+///
+/// When the server does otherwise.
+pub async fn an_announced_length_is_not_reserved(served: &Served) {
+    let open = served.target.partial_bodies(1, MAX_BODY_SIZE, 2).await;
+    assert_eq!(open.len(), 1);
+    assert!(
+        eventually(PATIENCE, || served.budget.in_use() == FIRST_RESERVATION).await,
+        "{} bytes charged for a 2-byte body announcing {MAX_BODY_SIZE}",
+        served.budget.in_use()
+    );
+    drop(open);
+    assert!(eventually(PATIENCE, || served.budget.in_use() == 0).await);
+}
+
+/// Once the deliveries in flight fill the budget, the next is answered 503; when they end, the
+/// budget is whole again and deliveries go through.
+///
+/// # Panics
+///
+/// When the server does otherwise.
+pub async fn the_budget_refuses_deliveries_past_it_and_recovers(served: &Served) {
+    let holders = served.target.partial_bodies(2, MAX_BODY_SIZE, 2).await;
+    assert!(
+        eventually(PATIENCE, || served.budget.in_use() == BUDGET).await,
+        "{} of {BUDGET} bytes charged",
+        served.budget.in_use()
+    );
+    let refused = served.target.deliver(PATIENCE).await.expect("an answer");
+    assert_eq!(refused.status, 503, "{}", refused.head);
+    assert!(refused.text().contains("busy"), "{}", refused.text());
+
+    drop(holders);
+    assert!(
+        eventually(PATIENCE, || served.budget.in_use() == 0).await,
+        "{} bytes still charged after the holders left",
+        served.budget.in_use()
+    );
+    let accepted = served.target.deliver(PATIENCE).await.expect("an answer");
+    assert_eq!(accepted.status, 200, "{}", accepted.head);
+}
+
+/// `Expect: 100-continue` on an unsigned delivery is answered 401 at once, never
+/// `100 Continue`; a signed one is asked for its body and verified.
+///
+/// # Panics
+///
+/// When the server does otherwise.
+pub async fn expect_continue_is_refused_to_unsigned_deliveries(served: &Served) {
+    let (first, _) = served.target.expect_continue(false, PATIENCE).await;
+    let first = first.expect("an answer without the body");
+    assert_eq!(first.status, 401, "{}", first.head);
+
+    let (first, mut connection) = served.target.expect_continue(true, PATIENCE).await;
+    let first = first.expect("an answer to a signed head");
+    assert_eq!(first.status, 100, "{}", first.head);
+    connection
+        .send(crate::hostile::BODY)
+        .await
+        .expect("the body is sent");
+    let answer = connection.response(PATIENCE).await.expect("an answer");
+    assert_eq!(answer.status, 200, "{}", answer.head);
+}
+
+/// With `slow` deliveries stalled mid-body, a good one is still answered at once.
+///
+/// # Panics
+///
+/// When the server does otherwise.
+pub async fn a_delivery_is_answered_promptly_amid_stalled_ones(served: &Served, slow: usize) {
+    // Each stalled delivery holds a single byte: they all fit the budget.
+    let open = served.target.partial_bodies(slow, MAX_BODY_SIZE, 1).await;
+    assert_eq!(open.len(), slow);
+    let answer = served
+        .target
+        .deliver(Duration::from_secs(2))
+        .await
+        .expect("an answer within 2 s");
+    assert_eq!(answer.status, 200, "{}", answer.head);
+    drop(open);
+}
