@@ -4,10 +4,12 @@
 //! GITHUB_WEBHOOK_SECRET="It's a Secret to Everybody" cargo run --example axum_github
 //! ```
 //!
-//! It listens on 127.0.0.1 at `PORT` (default 3000) and acknowledges every verified delivery
-//! with 204, whatever its content type (GitHub sends JSON or form-encoded payloads, and a `ping`
-//! can be anything), logging the event, the delivery id and the size. Try it with GitHub's own
-//! example delivery:
+//! It listens on 127.0.0.1 at `PORT` (default 3000; 0 picks a free port) and acknowledges every
+//! verified delivery with 204, whatever its content type (GitHub sends JSON or form-encoded
+//! payloads, and a `ping` can be anything), logging the event, the delivery id and the size.
+//! It is served with the deadlines and bounds of `examples/common` (10 s for the headers and
+//! idle connections, 20 s for the body, 512 connections, a 64 MiB body budget), as a public
+//! endpoint must be. Try it with GitHub's own example delivery:
 //!
 //! ```sh
 //! curl -i http://127.0.0.1:3000/webhook \
@@ -18,6 +20,8 @@
 
 #![allow(clippy::print_stderr, reason = "an example reports to the terminal")]
 
+mod common;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
@@ -25,9 +29,9 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use hookverify::Verifier;
 use hookverify::axum::VerifiedDelivery;
 use hookverify::tower::VerifyWebhookLayer;
+use hookverify::{BodyBudget, Verifier};
 
 async fn webhook(
     VerifiedDelivery(verified): VerifiedDelivery,
@@ -75,9 +79,12 @@ async fn main() -> ExitCode {
         }
     };
 
+    let verify = VerifyWebhookLayer::new(verifier)
+        .body_timeout(common::BODY_TIMEOUT)
+        .body_budget(BodyBudget::new(common::BODY_BUDGET));
     let app = Router::new()
         .route("/webhook", post(webhook))
-        .route_layer(VerifyWebhookLayer::new(verifier));
+        .route_layer(verify);
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
@@ -86,12 +93,8 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let addr = listener.local_addr().unwrap_or(addr);
     tracing::info!("listening on http://{addr}/webhook");
-    match axum::serve(listener, app).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("server error: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    common::serve(listener, app).await;
+    ExitCode::SUCCESS
 }

@@ -5,13 +5,17 @@
 //! cargo run --example quickstart
 //! ```
 //!
-//! It prints one line per request and exits 0 when every outcome is the expected one.
+//! It prints one line per request and exits 0 when every outcome is the expected one. The
+//! server runs as a public endpoint must (see `examples/common`): deadlines for the headers and
+//! the body, a cap on connections, and one body budget shared by both routes.
 
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
     reason = "an example reports to the terminal"
 )]
+
+mod common;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -23,7 +27,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use hookverify::axum::VerifiedDelivery;
 use hookverify::tower::VerifyWebhookLayer;
-use hookverify::{SignOptions, Verifier};
+use hookverify::{BodyBudget, SignOptions, Verifier};
 use http_body_util::BodyExt as _;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -69,15 +73,21 @@ async fn stripe_webhook(Json(event): Json<StripeEvent>) -> String {
 }
 
 fn app(github: Verifier, stripe: Verifier) -> Router {
+    // One budget for both routes: together, their bodies in flight hold at most 64 MiB.
+    let budget = BodyBudget::new(common::BODY_BUDGET);
+    let verify = |verifier| {
+        VerifyWebhookLayer::new(verifier)
+            .body_timeout(common::BODY_TIMEOUT)
+            .body_budget(budget.clone())
+    };
     Router::new()
         .route(
             "/webhooks/github",
-            post(github_webhook).route_layer(VerifyWebhookLayer::new(github)),
+            post(github_webhook).route_layer(verify(github)),
         )
         .route(
             "/webhooks/stripe",
-            post(stripe_webhook)
-                .route_layer(VerifyWebhookLayer::new(stripe).max_body_size(STRIPE_MAX_BODY)),
+            post(stripe_webhook).route_layer(verify(stripe).max_body_size(STRIPE_MAX_BODY)),
         )
 }
 
@@ -197,8 +207,7 @@ async fn run() -> Result<bool, BoxError> {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let server =
-        tokio::spawn(axum::serve(listener, app(github.clone(), stripe.clone())).into_future());
+    let server = tokio::spawn(common::serve(listener, app(github.clone(), stripe.clone())));
     println!("listening on http://{addr}\n");
 
     let client = Client::builder(TokioExecutor::new()).build_http();

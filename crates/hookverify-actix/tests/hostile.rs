@@ -66,7 +66,7 @@ fn serve(verify: Verify) -> Served {
                     )
                     .route(
                         "/hook",
-                        web::post().to(|_: VerifiedWebhook| async { HttpResponse::Ok() }),
+                        web::post().to(|_: VerifiedWebhook| async { HttpResponse::Ok().finish() }),
                     ),
             };
             HttpService::build()
@@ -86,7 +86,7 @@ fn serve(verify: Verify) -> Served {
             .sign(body, &SignOptions::at(time))
             .expect("signing")
     });
-    Served { target, budget }
+    Served::new(target, budget)
 }
 
 macro_rules! suite_against {

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -57,10 +58,15 @@ Examples:
     Send(SendArgs),
 
     /// Receive deliveries on any path and print one line per delivery.
+    ///
+    /// Like a public endpoint, it bounds every client: the request head must arrive within
+    /// `--header-timeout` (idle connections are closed after it too), the body within
+    /// `--body-timeout` more (408 otherwise), and at most `--max-connections` are served at once.
     #[command(after_help = "\
 Examples:
   hookverify listen --scheme github --secret s3cret
-  hookverify listen --scheme stripe --secret whsec_test --addr 127.0.0.1:9000 --print-body")]
+  hookverify listen --scheme stripe --secret whsec_test --addr 127.0.0.1:9000 --print-body
+  hookverify listen --scheme github --secret s3cret --body-timeout 2m --max-connections 64")]
     Listen(ListenArgs),
 }
 
@@ -167,6 +173,24 @@ pub(crate) struct ListenArgs {
     /// The largest body accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = hookverify_tower::DEFAULT_MAX_BODY_SIZE)]
     pub(crate) max_body_size: usize,
+    /// How long a client may take to send the request head, and stay idle between requests.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub(crate) header_timeout: Duration,
+    /// How long a client may take to send the body once the head is in.
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = parse_duration)]
+    pub(crate) body_timeout: Duration,
+    /// How many connections are served at once; more wait until one ends.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_connections: u32,
+}
+
+/// A duration such as `10s`, `500ms` or `2m`, never zero.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(duration) if duration.is_zero() => Err("must be longer than zero".to_owned()),
+        Ok(duration) => Ok(duration),
+        Err(error) => Err(error.to_string()),
+    }
 }
 
 /// `--scheme` values.

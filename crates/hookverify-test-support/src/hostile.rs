@@ -14,6 +14,7 @@ pub type Signer = Arc<dyn Fn(&[u8]) -> Vec<(String, String)> + Send + Sync>;
 
 /// A verified webhook route under test.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Target {
     /// Where the server listens.
     pub addr: SocketAddr,
@@ -75,13 +76,11 @@ impl Target {
         announced: usize,
         pieces: usize,
     ) -> Vec<Connection> {
-        let head = self.signed_head(b"never sent in full", announced);
+        let first = format!("{}{{", self.signed_head(b"never sent in full", announced));
         let mut open = Vec::with_capacity(count);
         for _ in 0..count {
             let mut connection = Connection::open(self.addr).await;
-            let mut first = head.clone().into_bytes();
-            first.push(b'{');
-            if connection.send(first).await.is_ok() {
+            if connection.send(&first).await.is_ok() {
                 open.push(connection);
             }
         }
@@ -158,6 +157,10 @@ impl Target {
     /// Sends a head with `Expect: 100-continue` (signed when `signed`) and no body: the first
     /// response within `patience` (`100` if the server asks for the body), and the connection
     /// to go on with.
+    ///
+    /// # Panics
+    ///
+    /// When the head cannot be sent.
     pub async fn expect_continue(
         &self,
         signed: bool,

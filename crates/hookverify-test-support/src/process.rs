@@ -26,6 +26,7 @@ impl ServerProcess {
     /// # Panics
     ///
     /// When it cannot start, exits, or prints no address within a minute.
+    #[must_use]
     pub fn start(mut command: Command) -> Self {
         let mut child = command
             .stdout(Stdio::piped())
@@ -44,16 +45,12 @@ impl ServerProcess {
         let deadline = Instant::now() + STARTUP;
         let addr = loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match lines.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(addr) = address_in(&line) {
-                        break addr;
-                    }
-                }
-                Err(_) => {
-                    let _ = child.kill();
-                    panic!("{command:?} printed no `http://ADDR` line");
-                }
+            let Ok(line) = lines.recv_timeout(left) else {
+                let _ = child.kill();
+                panic!("{command:?} printed no `http://ADDR` line");
+            };
+            if let Some(addr) = address_in(&line) {
+                break addr;
             }
         };
         Self { child, addr, lines }

@@ -1,5 +1,6 @@
 //! [`Connection`]: one raw TCP connection, driven byte by byte.
 
+use std::fmt::Write as _;
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -109,9 +110,9 @@ impl Connection {
                 return true;
             }
             let mut buffer = [0u8; 4096];
-            match tokio::time::timeout(every, self.stream.read(&mut buffer)).await {
-                Ok(Ok(0) | Err(_)) => return true,
-                Ok(Ok(_)) | Err(_) => {}
+            let read = tokio::time::timeout(every, self.stream.read(&mut buffer)).await;
+            if let Ok(Ok(0) | Err(_)) = read {
+                return true;
             }
         }
         false
@@ -133,15 +134,11 @@ impl Connection {
 
     /// Reads what is there; false on close, error or deadline.
     async fn read_more(&mut self, deadline: Instant) -> bool {
-        let mut buffer = [0u8; 16 * 1024];
-        match timeout_at(deadline, self.stream.read(&mut buffer)).await {
-            Ok(Ok(read)) if read > 0 => {
-                self.unread
-                    .extend_from_slice(buffer.get(..read).unwrap_or_default());
-                true
-            }
-            _ => false,
-        }
+        self.unread.reserve(4096);
+        matches!(
+            timeout_at(deadline, self.stream.read_buf(&mut self.unread)).await,
+            Ok(Ok(read)) if read > 0
+        )
     }
 
     /// A whole response from the bytes read so far, if there is one.
@@ -178,10 +175,10 @@ where
 {
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     for (name, value) in headers {
-        head.push_str(&format!("{}: {}\r\n", name.as_ref(), value.as_ref()));
+        let _ = write!(head, "{}: {}\r\n", name.as_ref(), value.as_ref());
     }
     if let Some(length) = content_length {
-        head.push_str(&format!("Content-Length: {length}\r\n"));
+        let _ = write!(head, "Content-Length: {length}\r\n");
     }
     head.push_str("\r\n");
     head

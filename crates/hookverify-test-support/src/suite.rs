@@ -20,11 +20,20 @@ pub const BUDGET: usize = 2 * FIRST_RESERVATION;
 /// A server under test: a verified route with a [`MAX_BODY_SIZE`] limit, a [`BODY_TIMEOUT`]
 /// body deadline, and a shared budget of [`BUDGET`] bytes that the test can watch.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Served {
     /// The verified route.
     pub target: Target,
     /// The budget its deliveries are charged to.
     pub budget: BodyBudget,
+}
+
+impl Served {
+    /// The route `target`, whose deliveries are charged to `budget`.
+    #[must_use]
+    pub const fn new(target: Target, budget: BodyBudget) -> Self {
+        Self { target, budget }
+    }
 }
 
 /// Long enough for anything on loopback; a bug fails instead of hanging.

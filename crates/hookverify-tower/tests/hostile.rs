@@ -32,7 +32,7 @@ async fn serve() -> Served {
             .sign(body, &SignOptions::at(at(NOW)))
             .expect("signing")
     });
-    Served { target, budget }
+    Served::new(target, budget)
 }
 
 #[tokio::test]

@@ -1,17 +1,25 @@
 //! `hookverify listen`: a local receiver that shows what arrives.
 
 use std::convert::Infallible;
-use std::time::SystemTime;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
-use bytes::Bytes;
+use bytes::{Buf as _, Bytes};
 use hookverify_core::{Verified, VerifyError};
 use hookverify_tower::{VerifiedBody, VerifyWebhookLayer};
-use http::{Request, Response, header};
+use http::{Request, Response};
+use http_body::{Body, Frame, SizeHint};
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use pin_project_lite::pin_project;
+use tokio::sync::Semaphore;
 use tower::{Layer as _, ServiceExt as _};
 
 use crate::cli::ListenArgs;
@@ -55,43 +63,117 @@ pub(crate) fn run(args: &ListenArgs) -> anyhow::Result<Outcome> {
         });
         let verify = VerifyWebhookLayer::new(verifier)
             .max_body_size(args.max_body_size)
+            .body_timeout(args.body_timeout)
             .layer(handler);
         let print_body = args.print_body;
         let service = tower::service_fn(move |request: Request<Incoming>| {
             let line = Line::start(&request);
+            let read = BodyRead::default();
+            let request = request.map(|body| Counted {
+                inner: body,
+                read: read.clone(),
+            });
             let verify = verify.clone();
             async move {
                 let response = verify.oneshot(request).await?;
-                line.finish(&response, print_body);
+                line.finish(&response, &read, print_body);
                 Ok::<_, Infallible>(response)
             }
         });
 
+        let connections = Arc::new(Semaphore::new(
+            usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        ));
+        let header_timeout = args.header_timeout;
         loop {
-            let (stream, _) = match listener.accept().await {
-                Ok(accepted) => accepted,
+            let permit = Arc::clone(&connections)
+                .acquire_owned()
+                .await
+                .context("the connection limit was closed")?;
+            let stream = match listener.accept().await {
+                Ok((stream, _)) => stream,
                 Err(err) => {
+                    // Out of file descriptors, most likely: wait for connections to end.
                     eprintln!("accept failed: {err}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
             };
             let service = TowerToHyperService::new(service.clone());
             tokio::spawn(async move {
-                let connection = hyper::server::conn::http1::Builder::new()
+                let connection = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_timeout)
                     .serve_connection(TokioIo::new(stream), service);
                 if let Err(err) = connection.await {
                     eprintln!("connection error: {err}");
                 }
+                drop(permit);
             });
         }
     })
+}
+
+/// How much of a request body was read, and whether it was read at all.
+#[derive(Clone, Default)]
+struct BodyRead {
+    bytes: Arc<AtomicU64>,
+    polled: Arc<AtomicBool>,
+}
+
+impl BodyRead {
+    /// `N bytes` when the body was read (as far as it was), `body unread` otherwise.
+    fn describe(&self) -> String {
+        if self.polled.load(Ordering::Relaxed) {
+            format!("{} bytes", self.bytes.load(Ordering::Relaxed))
+        } else {
+            "body unread".to_owned()
+        }
+    }
+}
+
+pin_project! {
+    /// A request body that counts what is read of it.
+    struct Counted<B> {
+        #[pin]
+        inner: B,
+        read: BodyRead,
+    }
+}
+
+impl<B: Body> Body for Counted<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let this = self.project();
+        this.read.polled.store(true, Ordering::Relaxed);
+        let frame = this.inner.poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &frame
+            && let Some(data) = frame.data_ref()
+        {
+            let len = u64::try_from(data.remaining()).unwrap_or(u64::MAX);
+            this.read.bytes.fetch_add(len, Ordering::Relaxed);
+        }
+        frame
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 /// One line of output per delivery.
 struct Line {
     method: String,
     path: String,
-    announced: Option<String>,
 }
 
 impl Line {
@@ -99,21 +181,12 @@ impl Line {
         Self {
             method: request.method().to_string(),
             path: request.uri().path().to_owned(),
-            announced: request
-                .headers()
-                .get(header::CONTENT_LENGTH)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned),
         }
     }
 
-    fn finish<B>(self, response: &Response<B>, print_body: bool) {
+    fn finish<B>(self, response: &Response<B>, read: &BodyRead, print_body: bool) {
         let time = humantime::format_rfc3339_seconds(SystemTime::now());
-        let Self {
-            method,
-            path,
-            announced,
-        } = self;
+        let Self { method, path } = self;
         if let Some(delivery) = response.extensions().get::<Delivery>() {
             println!(
                 "{time} {method} {path} verified ({}), {} bytes",
@@ -128,10 +201,10 @@ impl Line {
                 .extensions()
                 .get::<VerifyError>()
                 .map_or_else(|| "rejected".to_owned(), ToString::to_string);
-            let size = announced.map_or_else(|| "unread".to_owned(), |len| format!("{len} bytes"));
             println!(
-                "{time} {method} {path} rejected {}: {reason}, {size}",
-                response.status().as_u16()
+                "{time} {method} {path} rejected {}: {reason}, {}",
+                response.status().as_u16(),
+                read.describe()
             );
         }
     }
