@@ -49,12 +49,39 @@
 //! logged through `tracing` at WARN under the target `hookverify::rejection`, never with the
 //! secret, a signature or the body.
 //!
+//! # What a delivery holds, for how long, and what to configure around it
+//!
+//! The middleware and the extractors read a payload the same way. Per request, once the
+//! headers have passed:
+//!
+//! - the pending verification, about 2.6 KiB on the heap, until the payload ends or the request
+//!   is rejected;
+//! - the payload, once: a payload that arrives in one chunk is kept as it came; otherwise a
+//!   buffer that starts at 64 KiB at most and doubles as bytes arrive, never past the announced
+//!   length or the limit (2 MiB by default). The announced `Content-Length` is never reserved up
+//!   front, and a failed allocation is answered with 503, never an abort;
+//! - for as long as the client takes to send it, unless a body deadline bounds it
+//!   ([`VerifyWebhook::body_timeout`], [`WebhookConfig::body_timeout`]: 408, buffer freed).
+//!   actix-web's own `client_request_timeout` bounds only the headers, never the body.
+//!
+//! A [`BodyBudget`](hookverify_core::BodyBudget) shared by every route and worker
+//! ([`VerifyWebhook::body_budget`], [`WebhookConfig::body_budget`]) bounds the sum: past it,
+//! deliveries are answered with 503 before their payloads are read.
+//!
+//! From the server, a public endpoint also needs: `client_request_timeout` (5 s by default) and
+//! a keep-alive timeout (`KeepAlive::Timeout`), a cap on connections (`max_connections` per
+//! worker) below the file-descriptor limit, and — so that a client sending
+//! `Expect: 100-continue` is refused before it uploads a body nobody will read — the
+//! [`ExpectContinue`] expect service. `HttpServer` does not expose the expect service, so serve
+//! the app with `actix_http::HttpService` on `actix_server` (the pieces `HttpServer` is made of),
+//! as `examples/actix_stripe.rs` in the repository does.
+//!
 //! # Security considerations
 //!
 //! - Wrap verification outside anything that decompresses or rewrites payloads: the signature
 //!   covers the raw bytes.
-//! - The middleware bounds the payload (2 MiB by default); the extractors use
-//!   `web::PayloadConfig`'s limit.
+//! - The middleware and the extractors bound the payload (2 MiB by default; set the
+//!   extractors' with [`WebhookConfig`]), and optionally its time and the total held.
 //! - A signed delivery can be replayed within the tolerance (five minutes by default): drop
 //!   repeated [`Verified::id`](hookverify_core::Verified::id)s where the scheme has them.
 //!

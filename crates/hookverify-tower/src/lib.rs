@@ -29,10 +29,12 @@
 //! 1. It runs [`Verifier::begin`](hookverify_core::Verifier::begin) on the headers. A missing,
 //!    malformed or stale signature is answered at once (401; 400 for a malformed header): the
 //!    body is never read and the inner service is never called.
-//! 2. A `Content-Length` (or body size hint) over the limit is answered with 413, unread.
+//! 2. A `Content-Length` (or body size hint) over the limit is answered with 413, unread; so is
+//!    any delivery, with 503, while the shared [`BodyBudget`](hookverify_core::BodyBudget) (if
+//!    one is set) is full.
 //! 3. The body's frames are streamed through the MAC and kept — one copy, no second pass. A body
 //!    that grows past the limit is answered with 413 as soon as it does; a body stream error
-//!    with 400.
+//!    with 400; a body still incomplete when the body deadline (if one is set) passes, with 408.
 //! 4. A mismatch is answered with 401. A verified request goes to the inner service unchanged
 //!    (method, URI, headers, extensions) with the buffered body as a [`VerifiedBody`] and the
 //!    [`Verified`](hookverify_core::Verified) metadata in its extensions.
@@ -42,6 +44,40 @@
 //! under the target `hookverify::rejection`, with the scheme and the reason; never the secret,
 //! a signature or the body. The response body is the short reason, as `text/plain`; swap it
 //! with [`VerifyWebhookLayer::with_rejection_response`].
+//!
+//! # What a delivery holds, for how long, and what to configure around the layer
+//!
+//! Per request, from the moment the layer sees the headers:
+//!
+//! - the pending verification, about 2.6 KiB on the heap, until the body ends or the request
+//!   is rejected;
+//! - the body, once: a body that arrives in one frame is kept as it came; otherwise a buffer
+//!   that starts at 64 KiB at most and doubles as bytes arrive, never past the announced length
+//!   or the limit ([`VerifyWebhookLayer::max_body_size`], 2 MiB by default). The announced
+//!   `Content-Length` is never reserved up front, and a failed allocation is answered with 503,
+//!   never an abort;
+//! - for as long as the client takes to send the body, unless
+//!   [`VerifyWebhookLayer::body_timeout`] bounds it (408, buffer freed at once); after
+//!   verification, the body belongs to the handler until it drops it.
+//!
+//! [`VerifyWebhookLayer::body_budget`] bounds the sum over all requests: one
+//! [`BodyBudget`](hookverify_core::BodyBudget) shared by every route counts the bytes their
+//! bodies hold (verified bodies until the handler drops them), and refuses deliveries with 503
+//! once it is full.
+//!
+//! The layer cannot bound what happens before it runs or after the handler answers. A public
+//! endpoint also needs, from the server:
+//!
+//! - a header read timeout: `axum::serve` has none, and hyper's `http1::Builder` applies its
+//!   `header_read_timeout` only when given a timer (`.timer(hyper_util::rt::TokioTimer::new())`).
+//!   With one, it also closes silent connections and idle keep-alive connections;
+//! - a cap on concurrent connections (a semaphore around `accept`), below the process's
+//!   file-descriptor limit;
+//! - a deadline for the handler, if it can be slow (tower-http's `TimeoutLayer`);
+//! - room for hyper's own per-connection read buffer (up to about 400 KiB), which no budget
+//!   counts.
+//!
+//! `examples/common/mod.rs` in the repository serves an axum app this way.
 //!
 //! # Ordering
 //!
@@ -61,8 +97,9 @@
 //! - Status codes: 401 for unsigned, forged or stale deliveries (webhooks have no
 //!   `WWW-Authenticate` challenge, so none is sent), 400 for malformed headers, 413 for
 //!   oversized bodies. See [`status_code`].
-//! - The body limit (2 MiB by default) bounds memory per request; verification itself
-//!   allocates nothing.
+//! - The body limit (2 MiB by default) bounds memory per request, the body budget bounds it
+//!   across requests, and the body deadline bounds time; verification itself allocates
+//!   nothing. See above for what the server must bound.
 //! - A signed delivery can be replayed within the tolerance (five minutes by default): use
 //!   [`Verified::id`](hookverify_core::Verified::id) to drop duplicates where the scheme has ids.
 //!
