@@ -9,6 +9,12 @@
 //! Their rejection is [`WebhookRejection`]. Take `Result<VerifiedWebhook, WebhookRejection>`
 //! as the argument to answer rejections yourself.
 //!
+//! [`VerifiedWebhook`] and [`VerifiedJson`] read the body with axum's `Bytes` extractor, so
+//! `DefaultBodyLimit` bounds it (2 MiB by default) and nothing is reserved before bytes arrive.
+//! They have no body deadline or shared budget of their own: for those, verify with
+//! [`VerifyWebhookLayer`] (`body_timeout`, `body_budget`), or bound the body's time with
+//! tower-http's `RequestBodyTimeoutLayer`.
+//!
 //! # Example
 //!
 //! ```
