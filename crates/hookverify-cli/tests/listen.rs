@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use hookverify_core::{SignOptions, Verifier};
 use hookverify_test_support::hostile::{BODY, Target};
+use hookverify_test_support::suite::{self, Deadlines};
 use hookverify_test_support::{Connection, ServerProcess, address_space_limited, request_head};
 
 const SECRET: &str = "listen-test-only-secret";
@@ -39,77 +40,26 @@ fn start(command: Command) -> (ServerProcess, Target) {
     (server, target)
 }
 
-fn is_success(status: Option<u16>) -> bool {
-    status.is_some_and(|status| (200..300).contains(&status))
-}
-
 const SHORT: [&str; 4] = ["--header-timeout", "1s", "--body-timeout", "1s"];
+/// `SHORT`'s deadlines, with slack for a loaded machine.
+const DEADLINES: Deadlines = Deadlines::new(Duration::from_secs(4), Duration::from_secs(4));
 
 #[tokio::test]
 async fn every_client_is_bounded_in_time() {
     let (mut server, target) = start(listen(&SHORT));
-    let bound = Duration::from_secs(4);
-    let (slow_head, silent, idle, (slow_body, took), amid_slow) = tokio::join!(
-        target.slow_head_is_closed_within(bound),
-        target.silent_connection_is_closed_within(bound),
-        target.idle_keep_alive_is_closed_within(bound),
-        target.slow_body(PATIENCE),
-        async {
-            let stalled = target.partial_heads(300).await;
-            let answer = target.deliver(Duration::from_secs(3)).await;
-            drop(stalled);
-            answer
-        },
-    );
-    assert!(slow_head, "a head sent a byte at a time stayed open");
-    assert!(silent, "a silent connection stayed open");
-    assert!(idle, "an idle keep-alive connection stayed open");
-    let slow_body = slow_body.expect("a stalled body gets an answer");
-    assert_eq!(slow_body.status, 408, "{}", slow_body.head);
-    assert!(took < Duration::from_secs(4), "408 after {took:?}");
-    assert!(
-        is_success(amid_slow.as_ref().map(|answer| answer.status)),
-        "with 300 stalled clients a delivery got {amid_slow:?}"
-    );
-    assert!(server.exit_status().is_none());
+    suite::every_client_is_bounded_in_time(&mut server, &target, DEADLINES).await;
 }
 
 #[tokio::test]
 async fn survives_600_partial_bodies_in_1_gib_of_address_space() {
-    let limited = address_space_limited(&listen(&SHORT), 1 << 30);
-    let (mut server, target) = start(limited);
-    let open = target.partial_bodies(600, 2 * 1024 * 1024, 2).await;
-    let answer = target.deliver(PATIENCE).await;
-    assert!(
-        server.exit_status().is_none(),
-        "listen died under the limit: {:?}",
-        server.exit_status()
-    );
-    assert!(
-        is_success(answer.as_ref().map(|answer| answer.status)),
-        "{answer:?}"
-    );
-    drop(open);
+    let (mut server, target) = start(address_space_limited(&listen(&SHORT), 1 << 30));
+    suite::survives_600_partial_bodies(&mut server, &target, 2 * 1024 * 1024, PATIENCE).await;
 }
 
 #[tokio::test]
 async fn serves_at_most_max_connections() {
     let (_server, target) = start(listen(&["--max-connections", "4"]));
-    let mut silent = Vec::new();
-    for _ in 0..4 {
-        silent.push(Connection::open(target.addr).await);
-    }
-    let mut connection = Connection::open(target.addr).await;
-    let mut request = target.signed_head(BODY, BODY.len()).into_bytes();
-    request.extend_from_slice(BODY);
-    connection.send(request).await.expect("the request is sent");
-    assert!(
-        connection.response(Duration::from_secs(1)).await.is_none(),
-        "a fifth connection was served"
-    );
-    drop(silent.pop());
-    let answer = connection.response(PATIENCE).await;
-    assert!(is_success(answer.map(|answer| answer.status)));
+    suite::serves_at_most(&target, 4).await;
 }
 
 #[tokio::test]
