@@ -121,7 +121,8 @@ impl BufferedVerification {
         if self.received > self.limit {
             return Err(too_large(self.limit));
         }
-        self.verification.update(&chunk);
+        // The body is kept here, so the verification only feeds its keys.
+        self.verification.absorb(&chunk);
         self.keep(chunk)
     }
 
@@ -140,8 +141,8 @@ impl BufferedVerification {
             charge,
             ..
         } = self;
-        let verified = verification.conclude()?;
         let bytes = buffer.freeze();
+        let verified = verification.conclude(Some(&bytes))?;
         let bytes = match charge {
             Some(charge) if !bytes.is_empty() => Bytes::from_owner(Charged {
                 bytes,

@@ -107,6 +107,53 @@ pub enum VerifyError {
     #[error("no signature matches")]
     SignatureMismatch,
 
+    /// No signature matches for a scheme that signs the request's URL. The URL that was used is
+    /// named: when it is not the one the provider called (a proxy, a different public origin),
+    /// every delivery fails this way. HTTP 401.
+    #[error("no signature matches the URL `{url}`")]
+    SignatureMismatchForUrl {
+        /// The URL the signature was checked against.
+        url: Arc<str>,
+    },
+
+    /// The scheme signs the request's method and public URL, and the adapter or caller gave
+    /// none (see [`Request`](crate::Request)). A server misconfiguration, not a bad delivery.
+    /// HTTP 500.
+    #[error("this scheme signs the request URL and method, and none were given")]
+    MissingRequestUrl,
+
+    /// A scheme whose signature is inside the body (Mailgun) found no signature there: the
+    /// delivery is unsigned. HTTP 401.
+    #[error("the body has no `{field}` signature field")]
+    MissingSignatureField {
+        /// The field that was looked for.
+        field: &'static str,
+    },
+
+    /// A field the scheme reads from the body (a timestamp or token) is absent. HTTP 400.
+    #[error("the body has no `{field}` field")]
+    MissingField {
+        /// The field that was looked for.
+        field: &'static str,
+    },
+
+    /// A field the scheme reads from the body is present but cannot be used. HTTP 400.
+    #[error("the body field `{field}` is malformed: {problem}")]
+    MalformedField {
+        /// The offending field.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: Malformation,
+    },
+
+    /// The scheme reads the body (form parameters, JSON fields) and it is not in a format the
+    /// scheme defines. HTTP 400.
+    #[error("the body is not {expected}")]
+    MalformedBody {
+        /// What the body should have been, such as `a JSON object`.
+        expected: &'static str,
+    },
+
     /// The body is larger than the limit an adapter enforces. Core never produces this itself;
     /// it is here so that every rejection has one type and one status mapping. HTTP 413.
     #[error("body is larger than the {limit} byte limit")]
@@ -143,8 +190,9 @@ impl VerifyError {
     /// The HTTP status an adapter should answer with.
     ///
     /// `401` for an unsigned, forged or stale delivery, `400` for a malformed or ambiguous header
-    /// or an unreadable body, `408` for a body that arrived too slowly, `413` for an oversized
-    /// body, `503` when the server cannot buffer the body now.
+    /// or body field or an unreadable body, `408` for a body that arrived too slowly, `413` for
+    /// an oversized body, `503` when the server cannot buffer the body now, `500` when the
+    /// server did not give a URL-signing scheme the request's URL.
     ///
     /// # Examples
     ///
@@ -157,19 +205,25 @@ impl VerifyError {
     pub const fn status_code(&self) -> u16 {
         match self {
             Self::MissingSignature { .. }
+            | Self::MissingSignatureField { .. }
             | Self::TimestampTooOld { .. }
             | Self::TimestampInFuture { .. }
-            | Self::SignatureMismatch => 401,
+            | Self::SignatureMismatch
+            | Self::SignatureMismatchForUrl { .. } => 401,
             Self::MissingHeader { .. }
             | Self::DuplicateHeader { .. }
             | Self::HeaderTooLong { .. }
             | Self::MalformedHeader { .. }
             | Self::TooManySignatures { .. }
             | Self::NoSupportedSignature { .. }
+            | Self::MissingField { .. }
+            | Self::MalformedField { .. }
+            | Self::MalformedBody { .. }
             | Self::BodyUnreadable => 400,
             Self::BodyTimeout { .. } => 408,
             Self::BodyTooLarge { .. } => 413,
             Self::Overloaded { .. } => 503,
+            Self::MissingRequestUrl => 500,
         }
     }
 
@@ -239,6 +293,16 @@ pub enum Malformation {
     /// A message id is longer than [`MAX_ID_LEN`](crate::MAX_ID_LEN) bytes.
     #[error("the id is longer than {} bytes", crate::MAX_ID_LEN)]
     IdTooLong,
+    /// A header that names the signature's version or algorithm (Box, HubSpot, Twilio) names one
+    /// the scheme does not verify.
+    #[error("it names a signature version or algorithm this scheme does not verify")]
+    UnsupportedVersion,
+    /// A field the scheme reads appears more than once, so it is ambiguous which to trust.
+    #[error("it appears more than once")]
+    Repeated,
+    /// A signature is not a valid DER-encoded ECDSA signature.
+    #[error("a signature is not a valid DER-encoded ECDSA signature")]
+    InvalidDer,
 }
 
 /// Why a [`Verifier`](crate::Verifier) or a generic [`Scheme`](crate::Scheme) could not be built.
@@ -293,6 +357,29 @@ pub enum ConfigError {
     /// The signed-content template uses the message id but no id header is configured.
     #[error("the signed content uses the message id, but no id header is configured")]
     TemplateIdWithoutHeader,
+    /// A public key is not valid for its algorithm.
+    #[error("the public key is not valid")]
+    InvalidPublicKey,
+    /// An Ed25519 public key of small order, which would accept forged signatures.
+    #[error("the public key is of small order and would accept forged signatures")]
+    WeakPublicKey,
+    /// A private signing key is not valid for its algorithm.
+    #[error("the signing key is not valid")]
+    InvalidSigningKey,
+    /// A key of the wrong kind for the scheme: a secret for a scheme that verifies with the
+    /// provider's public key, or a public key for one that shares a secret.
+    #[error("`{scheme}` verifies with {expected}, not with {given}")]
+    WrongKeyKind {
+        /// The scheme.
+        scheme: &'static str,
+        /// What it takes.
+        expected: crate::KeyKind,
+        /// What was given.
+        given: crate::KeyKind,
+    },
+    /// No preset has this name (see [`Scheme::presets`](crate::Scheme::presets)).
+    #[error("no scheme is named `{0}`")]
+    UnknownScheme(String),
 }
 
 /// Why a delivery could not be signed.
@@ -311,6 +398,25 @@ pub enum SignError {
     /// The timestamp is before the Unix epoch.
     #[error("the timestamp is before the Unix epoch")]
     TimestampBeforeEpoch,
+    /// The scheme signs the request's method and URL, and none were given (see
+    /// [`SignOptions::url`](crate::SignOptions::url)).
+    #[error("this scheme signs the request URL and method, and none were given")]
+    MissingUrl,
+    /// The scheme signs inside the body (Mailgun's fields, Linear's timestamp): use
+    /// [`Verifier::sign_delivery`](crate::Verifier::sign_delivery), which returns the body too.
+    #[error("this scheme signs inside the body; use `sign_delivery`, which returns the body")]
+    SignatureInBody,
+    /// The scheme signs with the provider's private key: sign with a
+    /// [`SigningKey`](crate::SigningKey) through [`Signer`](crate::Signer).
+    #[error("this scheme signs with a private key; sign through `Signer` with a `SigningKey`")]
+    NeedsSigningKey,
+    /// The body cannot carry this scheme's signature (Mailgun signs inside a JSON or form body;
+    /// Twilio signs form parameters).
+    #[error("the body is not {expected}")]
+    UnsignableBody {
+        /// What the body should be.
+        expected: &'static str,
+    },
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use arbitrary::{Arbitrary, Unstructured};
 
 use crate::{
-    Algorithm, Encoding, Headers, Part, Scheme, Secret, SignOptions, TimestampUnit, Verifier,
+    Algorithm, Encoding, Headers, Part, Scheme, Secret, SignOptions, TimestampFormat, Verifier,
     VerifyError,
 };
 
@@ -235,12 +235,18 @@ pub fn roundtrip(data: &[u8]) {
             }
         }
         Mutation::Timestamp { delta } => {
-            let unit = verifier.scheme().timestamp_unit();
-            let old = unit.count(now).to_string();
-            let Some(new) = unit.count(now).checked_add_signed(i64::from(delta)) else {
+            let format = verifier.scheme().timestamp_format();
+            let old = format.format(now);
+            let step = Duration::from_secs(u64::from(delta.unsigned_abs()));
+            let shifted = if delta >= 0 {
+                now.checked_add(step)
+            } else {
+                now.checked_sub(step)
+            };
+            let Some(shifted) = shifted.filter(|t| *t >= UNIX_EPOCH) else {
                 return;
             };
-            let new = new.to_string();
+            let new = format.format(shifted);
             let mut changed = false;
             for (_, value) in &mut headers {
                 if *value == old {
@@ -328,7 +334,7 @@ impl HmacConfig {
             builder = builder.timestamp_header("X-Timestamp");
         }
         if self.milliseconds {
-            builder = builder.timestamp_unit(TimestampUnit::Milliseconds);
+            builder = builder.timestamp_format(TimestampFormat::UnixMillis);
         }
         if self.id {
             builder = builder.id_header("X-Id");

@@ -83,10 +83,14 @@ mod budget;
 mod buffer;
 mod error;
 mod headers;
+mod key;
 mod mac;
+mod public_key;
+mod request;
 mod scheme;
 mod secret;
 mod signature;
+mod signer;
 mod timestamp;
 mod verifier;
 
@@ -95,13 +99,14 @@ pub use crate::buffer::{BufferedVerification, DEFAULT_MAX_BODY_SIZE};
 pub use crate::error::{ConfigError, Malformation, Overload, SignError, VerifyError};
 pub use crate::headers::{HeaderKey, Headers, PairValues};
 pub use crate::mac::Algorithm;
-pub use crate::scheme::{HmacSchemeBuilder, Part, Scheme};
+pub use crate::public_key::{PublicKey, SigningKey};
+pub use crate::request::{IntoRequest, Request};
+pub use crate::scheme::{HmacSchemeBuilder, KeyKind, Part, Preset, Scheme};
 pub use crate::secret::Secret;
 pub use crate::signature::Encoding;
-pub use crate::timestamp::{Clock, SystemClock, TimestampUnit};
-pub use crate::verifier::{
-    DEFAULT_TOLERANCE, SignOptions, Verification, Verified, Verifier, VerifierBuilder,
-};
+pub use crate::signer::{SignOptions, SignedDelivery, Signer};
+pub use crate::timestamp::{Clock, SystemClock, TimestampFormat};
+pub use crate::verifier::{DEFAULT_TOLERANCE, Verification, Verified, Verifier, VerifierBuilder};
 
 /// The longest header value read, in bytes. Longer signature, timestamp or id headers are
 /// rejected with [`VerifyError::HeaderTooLong`].
@@ -111,7 +116,7 @@ pub const MAX_HEADER_LEN: usize = 4096;
 /// three in practice; more is rejected with [`VerifyError::TooManySignatures`].
 pub const MAX_SIGNATURES: usize = 16;
 
-/// The most secrets one [`Verifier`] holds: rotation needs two.
+/// The most keys one [`Verifier`] holds: rotation needs two.
 pub const MAX_SECRETS: usize = 4;
 
 /// The longest message id accepted, in bytes.

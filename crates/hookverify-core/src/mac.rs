@@ -65,6 +65,15 @@ impl KeyedMac {
         }
     }
 
+    /// The length of this MAC's tags.
+    pub(crate) const fn tag_len(&self) -> usize {
+        match self {
+            Self::Sha1(_) => Algorithm::Sha1.tag_len(),
+            Self::Sha256(_) => Algorithm::Sha256.tag_len(),
+            Self::Sha512(_) => Algorithm::Sha512.tag_len(),
+        }
+    }
+
     #[inline]
     pub(crate) fn update(&mut self, data: &[u8]) {
         match self {
@@ -112,6 +121,20 @@ impl KeyedMac {
 pub(crate) trait Message {
     /// Feeds every piece, in order, to `update`.
     fn write(&self, update: &mut impl FnMut(&[u8]));
+
+    /// The whole message, appended to `out` (for signing, where a copy costs nothing).
+    fn write_into(&self, out: &mut Vec<u8>) {
+        self.write(&mut |data| out.extend_from_slice(data));
+    }
+}
+
+/// A message that is one slice.
+pub(crate) struct Whole<'a>(pub(crate) &'a [u8]);
+
+impl Message for Whole<'_> {
+    fn write(&self, update: &mut impl FnMut(&[u8])) {
+        update(self.0);
+    }
 }
 
 fn copy_tag(out: &mut [u8; MAX_TAG_LEN], tag: &[u8]) -> usize {

@@ -69,6 +69,27 @@ impl Encoding {
         Ok(())
     }
 
+    /// Decodes base64 `text` holding a DER-encoded ECDSA P-256 signature into `r ‖ s`.
+    #[cfg(feature = "p256")]
+    pub(crate) fn decode_der_p256(text: &[u8]) -> Result<[u8; 64], Malformation> {
+        // A DER P-256 signature is at most 72 bytes: 96 base64 symbols.
+        if text.len() > 96 {
+            return Err(Malformation::InvalidDer);
+        }
+        let mut der = [0u8; 72];
+        let engine = Self::Base64.engine(text.last() == Some(&b'='));
+        let len = engine
+            .decoded_length(text)
+            .map_err(|_| Malformation::InvalidBase64)?;
+        let dst = der.get_mut(..len).ok_or(Malformation::InvalidDer)?;
+        engine
+            .decode(text, Out::from_slice(dst))
+            .map_err(|_| Malformation::InvalidBase64)?;
+        let signature =
+            p256::ecdsa::Signature::from_der(dst).map_err(|_| Malformation::InvalidDer)?;
+        Ok(signature.to_bytes().into())
+    }
+
     /// Encodes a tag for a header.
     pub(crate) fn encode(self, tag: &[u8]) -> String {
         match self {
@@ -90,45 +111,143 @@ impl Encoding {
     }
 }
 
-/// Up to `N` decoded candidate tags of one length, stored inline.
+/// What a candidate signature is, so that each key is only compared with its own kind (a
+/// Standard Webhooks header may mix HMAC `v1` and Ed25519 `v1a` entries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Kind {
+    /// An HMAC tag, a hash, or a token's digest.
+    #[default]
+    Tag,
+    /// An Ed25519 signature (64 bytes).
+    Ed25519,
+    /// An ECDSA P-256 signature, as `r ‖ s` (64 bytes).
+    P256,
+}
+
+/// One candidate's length, kind and, where the scheme ties a header to a key (Box's primary
+/// and secondary signatures), the one key it may match.
+#[derive(Debug, Clone, Copy, Default)]
+struct Meta {
+    len: u8,
+    kind: Kind,
+    key: Option<u8>,
+}
+
+/// Up to `N` decoded candidate signatures of a delivery, stored inline.
 ///
 /// `N` is [`MAX_SIGNATURES`] unless the scheme sends a single signature, whose one slot is
 /// cheaper to set up than a kilobyte.
 #[derive(Clone)]
-pub(crate) struct Tags<const N: usize = MAX_SIGNATURES> {
+pub(crate) struct Candidates<const N: usize = MAX_SIGNATURES> {
     slots: [[u8; MAX_TAG_LEN]; N],
+    meta: [Meta; N],
     count: usize,
-    len: usize,
+    /// Whether the verifier holds public keys; without, signature entries a list may carry
+    /// beside its tags (Standard Webhooks `v1a`) are skipped like unknown versions.
+    public_keys: bool,
 }
 
-impl<const N: usize> Tags<N> {
-    pub(crate) const fn new(len: usize) -> Self {
+impl<const N: usize> Candidates<N> {
+    pub(crate) const fn new() -> Self {
         Self {
             slots: [[0; MAX_TAG_LEN]; N],
+            meta: [Meta {
+                len: 0,
+                kind: Kind::Tag,
+                key: None,
+            }; N],
             count: 0,
-            len,
+            public_keys: true,
         }
     }
 
-    /// Decodes `text` and adds it. Returns `Ok(false)` when the set is already full.
-    pub(crate) fn push(&mut self, encoding: Encoding, text: &[u8]) -> Result<bool, Malformation> {
-        let Some(slot) = self.slots.get_mut(self.count) else {
+    /// Candidates for a verifier that holds public keys, or not.
+    pub(crate) const fn with_public_keys(mut self, public_keys: bool) -> Self {
+        self.public_keys = public_keys;
+        self
+    }
+
+    /// Whether a candidate of `kind` could be checked by the verifier's keys.
+    pub(crate) const fn wants(&self, kind: Kind) -> bool {
+        matches!(kind, Kind::Tag) || self.public_keys
+    }
+
+    /// Decodes `text` (which must decode to `len` bytes) and adds it as a candidate of `kind`.
+    /// Returns `Ok(false)` when the set is already full.
+    pub(crate) fn push(
+        &mut self,
+        encoding: Encoding,
+        text: &[u8],
+        len: usize,
+        kind: Kind,
+    ) -> Result<bool, Malformation> {
+        let (Some(slot), Some(meta)) = (
+            self.slots.get_mut(self.count),
+            self.meta.get_mut(self.count),
+        ) else {
             return Ok(false);
         };
-        encoding.decode(text, self.len, slot)?;
+        encoding.decode(text, len, slot)?;
+        *meta = Meta {
+            len: u8::try_from(len).unwrap_or(u8::MAX),
+            kind,
+            key: None,
+        };
         self.count += 1;
         Ok(true)
+    }
+
+    /// Adds decoded `bytes` (at most 64) as a candidate of `kind`. Returns `false` when the set
+    /// is full or the bytes are too long.
+    pub(crate) fn push_bytes(&mut self, bytes: &[u8], kind: Kind) -> bool {
+        let (Some(slot), Some(meta)) = (
+            self.slots.get_mut(self.count),
+            self.meta.get_mut(self.count),
+        ) else {
+            return false;
+        };
+        let Some(dst) = slot.get_mut(..bytes.len()) else {
+            return false;
+        };
+        dst.copy_from_slice(bytes);
+        *meta = Meta {
+            len: u8::try_from(bytes.len()).unwrap_or(u8::MAX),
+            kind,
+            key: None,
+        };
+        self.count += 1;
+        true
+    }
+
+    /// Ties the candidate added last to the `key`th key alone.
+    pub(crate) fn tie_last_to(&mut self, key: u8) {
+        if let Some(meta) = self
+            .count
+            .checked_sub(1)
+            .and_then(|last| self.meta.get_mut(last))
+        {
+            meta.key = Some(key);
+        }
     }
 
     pub(crate) const fn is_empty(&self) -> bool {
         self.count == 0
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> {
+    pub(crate) const fn len(&self) -> usize {
+        self.count
+    }
+
+    /// The candidates of `kind` that the `key`th key may match.
+    pub(crate) fn for_key(&self, key: usize, kind: Kind) -> impl Iterator<Item = &[u8]> {
         self.slots
             .iter()
+            .zip(&self.meta)
             .take(self.count)
-            .filter_map(|tag| tag.get(..self.len))
+            .filter(move |(_, meta)| {
+                meta.kind == kind && meta.key.is_none_or(|tied| usize::from(tied) == key)
+            })
+            .filter_map(|(slot, meta)| slot.get(..usize::from(meta.len)))
     }
 }
 
@@ -197,12 +316,35 @@ mod tests {
     }
 
     #[test]
-    fn tags_hold_at_most_the_limit() {
-        let mut tags = Tags::<MAX_SIGNATURES>::new(1);
+    fn candidates_hold_at_most_the_limit() {
+        let mut candidates = Candidates::<MAX_SIGNATURES>::new();
         for _ in 0..MAX_SIGNATURES {
-            assert_eq!(tags.push(Encoding::Hex, b"00"), Ok(true));
+            assert_eq!(
+                candidates.push(Encoding::Hex, b"00", 1, Kind::Tag),
+                Ok(true)
+            );
         }
-        assert_eq!(tags.push(Encoding::Hex, b"00"), Ok(false));
-        assert_eq!(tags.iter().count(), MAX_SIGNATURES);
+        assert_eq!(
+            candidates.push(Encoding::Hex, b"00", 1, Kind::Tag),
+            Ok(false)
+        );
+        assert!(!candidates.push_bytes(b"0", Kind::Tag));
+        assert_eq!(candidates.for_key(0, Kind::Tag).count(), MAX_SIGNATURES);
+    }
+
+    #[test]
+    fn each_key_sees_only_its_kind_and_its_own_candidates() {
+        let mut candidates = Candidates::<4>::new();
+        assert!(candidates.push_bytes(b"tag", Kind::Tag));
+        assert!(candidates.push_bytes(b"primary", Kind::Tag));
+        candidates.tie_last_to(0);
+        assert!(candidates.push_bytes(b"secondary", Kind::Tag));
+        candidates.tie_last_to(1);
+        assert!(candidates.push_bytes(&[7; 64], Kind::Ed25519));
+        let seen = |key, kind| candidates.for_key(key, kind).collect::<Vec<_>>();
+        assert_eq!(seen(0, Kind::Tag), [&b"tag"[..], b"primary"]);
+        assert_eq!(seen(1, Kind::Tag), [&b"tag"[..], b"secondary"]);
+        assert_eq!(seen(0, Kind::Ed25519), [&[7; 64][..]]);
+        assert!(seen(0, Kind::P256).is_empty());
     }
 }

@@ -42,43 +42,58 @@ impl Clock for SystemClock {
     }
 }
 
-/// The unit a scheme's timestamp header counts in.
+/// How a scheme writes a delivery's timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
-pub enum TimestampUnit {
-    /// Seconds since the Unix epoch (GitHub, Stripe, Standard Webhooks, Slack).
+pub enum TimestampFormat {
+    /// Decimal seconds since the Unix epoch (Stripe, Standard Webhooks, Slack, Discord).
     #[default]
-    Seconds,
-    /// Milliseconds since the Unix epoch (HubSpot v3).
-    Milliseconds,
+    UnixSeconds,
+    /// Decimal milliseconds since the Unix epoch (HubSpot v3, Linear).
+    UnixMillis,
+    /// An RFC 3339 date-time with a `Z` or `±hh:mm` offset and optional fractional seconds,
+    /// such as `2019-11-16T10:11:12.634234626Z` (Twitch, Zendesk, Box). Produced in UTC, with
+    /// nanoseconds when the time has them.
+    Rfc3339,
 }
 
-impl TimestampUnit {
-    /// `time` as a count of this unit since the epoch; times before the epoch count as zero
-    /// and times past `u64::MAX` units saturate.
-    pub(crate) fn count(self, time: SystemTime) -> u64 {
+impl TimestampFormat {
+    /// Parses a timestamp as sent into milliseconds since the epoch.
+    ///
+    /// Strict: decimal digits alone for the Unix forms (no sign, no fraction, no spaces), and
+    /// the full RFC 3339 grammar with a four-digit year from 1970 on. Sub-millisecond digits are
+    /// kept in the signed text but dropped from the value.
+    pub(crate) fn parse(self, text: &[u8]) -> Result<u64, Malformation> {
+        match self {
+            Self::UnixSeconds => parse(text)?
+                .checked_mul(1000)
+                .ok_or(Malformation::InvalidTimestamp),
+            Self::UnixMillis => parse(text),
+            Self::Rfc3339 => rfc3339::parse(text),
+        }
+    }
+
+    /// `time` written as this format; times before the epoch are written as the epoch.
+    pub(crate) fn format(self, time: SystemTime) -> String {
         let since = time.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
         match self {
-            Self::Seconds => since.as_secs(),
-            Self::Milliseconds => u64::try_from(since.as_millis()).unwrap_or(u64::MAX),
+            Self::UnixSeconds => since.as_secs().to_string(),
+            Self::UnixMillis => since.as_millis().to_string(),
+            Self::Rfc3339 => rfc3339::format(since),
         }
     }
+}
 
-    /// The time `count` units after the epoch, if representable.
-    pub(crate) fn time(self, count: u64) -> Option<SystemTime> {
-        let since = match self {
-            Self::Seconds => Duration::from_secs(count),
-            Self::Milliseconds => Duration::from_millis(count),
-        };
-        UNIX_EPOCH.checked_add(since)
-    }
+/// Milliseconds since the epoch of `time`; before the epoch counts as zero, and times past
+/// `u64::MAX` milliseconds saturate.
+pub(crate) fn millis(time: SystemTime) -> u64 {
+    let since = time.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
+    u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+}
 
-    const fn per_second(self) -> u64 {
-        match self {
-            Self::Seconds => 1,
-            Self::Milliseconds => 1000,
-        }
-    }
+/// The time `millis` after the epoch, if representable.
+pub(crate) fn time(millis: u64) -> Option<SystemTime> {
+    UNIX_EPOCH.checked_add(Duration::from_millis(millis))
 }
 
 /// Parses an unsigned decimal timestamp: ASCII digits only, no sign, no fraction, at most
@@ -98,21 +113,21 @@ pub(crate) fn parse(text: &[u8]) -> Result<u64, Malformation> {
     })
 }
 
-/// Checks `timestamp` against `now` in both directions. `tolerance` is in the same unit.
-pub(crate) fn check_fresh(
-    timestamp: u64,
-    now: u64,
-    tolerance: u64,
-    unit: TimestampUnit,
-) -> Result<(), VerifyError> {
+/// Checks a timestamp against `now` in both directions, all in milliseconds since the epoch;
+/// a distance of exactly `tolerance` passes.
+pub(crate) fn check_fresh(timestamp: u64, now: u64, tolerance: u64) -> Result<(), VerifyError> {
     let distance = timestamp.abs_diff(now);
     if distance <= tolerance {
         return Ok(());
     }
-    let per_second = unit.per_second();
-    let tolerance = tolerance / per_second;
-    let distance = distance / per_second;
-    Err(if timestamp < now {
+    let old = timestamp < now;
+    // Whole seconds for people: a distance just past the tolerance reads as one second more.
+    let (timestamp, distance, tolerance) = (
+        timestamp / 1000,
+        distance.div_ceil(1000),
+        tolerance.div_ceil(1000),
+    );
+    Err(if old {
         VerifyError::TimestampTooOld {
             timestamp,
             age: distance,
@@ -125,6 +140,219 @@ pub(crate) fn check_fresh(
             tolerance,
         }
     })
+}
+
+/// RFC 3339 date-times, parsed and written without a calendar crate: the arithmetic is a few
+/// lines (Howard Hinnant's days-from-civil), and a dependency would pull in time zones.
+mod rfc3339 {
+    use std::time::Duration;
+
+    use crate::Malformation;
+
+    const INVALID: Malformation = Malformation::InvalidTimestamp;
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` into milliseconds since the epoch.
+    pub(super) fn parse(text: &[u8]) -> Result<u64, Malformation> {
+        // The longest sensible form has nine fractional digits; a bound keeps the work small.
+        if text.len() < 20 || text.len() > 40 {
+            return Err(INVALID);
+        }
+        let digits = |from: usize, len: usize| -> Result<u64, Malformation> {
+            let part = text.get(from..from + len).ok_or(INVALID)?;
+            super::parse(part)
+        };
+        let at = |index: usize, expected: &[u8]| -> Result<(), Malformation> {
+            let byte = text.get(index).ok_or(INVALID)?;
+            if expected.contains(byte) {
+                Ok(())
+            } else {
+                Err(INVALID)
+            }
+        };
+        at(4, b"-")?;
+        at(7, b"-")?;
+        at(10, b"Tt ")?;
+        at(13, b":")?;
+        at(16, b":")?;
+        let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
+        let (hour, minute, second) = (digits(11, 2)?, digits(14, 2)?, digits(17, 2)?);
+        // A leap second (60) is allowed by the grammar and counted as the next second.
+        if !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+            || hour > 23
+            || minute > 59
+            || second > 60
+        {
+            return Err(INVALID);
+        }
+
+        let mut index = 19;
+        let mut millis = 0;
+        if text.get(index) == Some(&b'.') {
+            index += 1;
+            let start = index;
+            while text.get(index).is_some_and(u8::is_ascii_digit) {
+                index += 1;
+            }
+            let fraction = text.get(start..index).ok_or(INVALID)?;
+            if fraction.is_empty() {
+                return Err(INVALID);
+            }
+            millis = fraction
+                .iter()
+                .chain(b"000")
+                .take(3)
+                .fold(0, |acc, digit| acc * 10 + u64::from(digit - b'0'));
+        }
+
+        let offset_seconds: i64 = match text.get(index..) {
+            Some(b"Z" | b"z") => 0,
+            Some([sign @ (b'+' | b'-'), h1, h2, b':', m1, m2]) => {
+                let hours = super::parse(&[*h1, *h2])?;
+                let minutes = super::parse(&[*m1, *m2])?;
+                if hours > 23 || minutes > 59 {
+                    return Err(INVALID);
+                }
+                let offset = i64::try_from(hours * 3600 + minutes * 60).map_err(|_| INVALID)?;
+                if *sign == b'-' { -offset } else { offset }
+            }
+            _ => return Err(INVALID),
+        };
+
+        let days = days_from_civil(year, month, day);
+        let local = days
+            .checked_mul(86_400)
+            .and_then(|s| s.checked_add(i64::try_from(hour * 3600 + minute * 60 + second).ok()?))
+            .ok_or(INVALID)?;
+        let utc = local.checked_sub(offset_seconds).ok_or(INVALID)?;
+        let utc = u64::try_from(utc).map_err(|_| INVALID)?;
+        utc.checked_mul(1000)
+            .and_then(|ms| ms.checked_add(millis))
+            .ok_or(INVALID)
+    }
+
+    /// `since` the epoch as `YYYY-MM-DDTHH:MM:SS[.nnnnnnnnn]Z`.
+    pub(super) fn format(since: Duration) -> String {
+        let seconds = since.as_secs();
+        let days = i64::try_from(seconds / 86_400).unwrap_or(i64::MAX);
+        let (year, month, day) = civil_from_days(days);
+        let rest = seconds % 86_400;
+        let (hour, minute, second) = (rest / 3600, rest % 3600 / 60, rest % 60);
+        let nanos = since.subsec_nanos();
+        if nanos == 0 {
+            format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+        } else {
+            format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{nanos:09}Z")
+        }
+    }
+
+    const fn is_leap(year: u64) -> bool {
+        year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
+    }
+
+    const fn days_in_month(year: u64, month: u64) -> u64 {
+        match month {
+            2 if is_leap(year) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (any year of four digits).
+    fn days_from_civil(year: u64, month: u64, day: u64) -> i64 {
+        // Four-digit years and valid months and days keep every value small.
+        let (year, month, day) = (
+            i64::try_from(year).unwrap_or(0),
+            i64::try_from(month).unwrap_or(1),
+            i64::try_from(day).unwrap_or(1),
+        );
+        let year = if month <= 2 { year - 1 } else { year };
+        let era = year.div_euclid(400);
+        let year_of_era = year.rem_euclid(400);
+        let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+
+    /// The date `days` after 1970-01-01.
+    fn civil_from_days(days: i64) -> (i64, i64, i64) {
+        let days = days + 719_468;
+        let era = days.div_euclid(146_097);
+        let day_of_era = days.rem_euclid(146_097);
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let mp = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        (year, month, day)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn parses_the_providers_forms() {
+            // Twitch: nanoseconds, Z.
+            assert_eq!(
+                parse(b"2019-11-16T10:11:12.634234626Z"),
+                Ok(1_573_899_072_634)
+            );
+            // Zendesk: whole seconds, Z.
+            assert_eq!(parse(b"2021-07-25T10:00:00Z"), Ok(1_627_207_200_000));
+            // Box: an offset.
+            assert_eq!(parse(b"2016-07-11T10:10:33-07:00"), Ok(1_468_257_033_000));
+            assert_eq!(parse(b"2016-07-11T17:10:33+00:00"), Ok(1_468_257_033_000));
+            assert_eq!(parse(b"1970-01-01T00:00:00Z"), Ok(0));
+            assert_eq!(parse(b"2000-02-29T23:59:60.5Z"), Ok(951_868_800_500));
+        }
+
+        #[test]
+        fn rejects_what_is_not_rfc_3339() {
+            for text in [
+                &b"2019-11-16 10:11:12"[..],
+                b"2019-11-16T10:11:12",
+                b"2019-13-16T10:11:12Z",
+                b"2019-02-29T10:11:12Z",
+                b"2019-11-16T24:11:12Z",
+                b"2019-11-16T10:11:12.Z",
+                b"2019-11-16T10:11:12+0700",
+                b"2019-11-16T10:11:12+07:00:00",
+                b"1969-12-31T23:59:59Z",
+                b"1970-01-01T00:00:00+00:01",
+                b"+019-11-16T10:11:12Z",
+                b"2019-11-16T10:11:12.1234567890123456789012Z",
+            ] {
+                assert_eq!(
+                    parse(text),
+                    Err(INVALID),
+                    "{}",
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
+
+        #[test]
+        fn formats_and_parses_back() {
+            for millis in [
+                0u64,
+                951_868_800_500,
+                1_573_899_072_634,
+                253_402_300_799_000,
+            ] {
+                let text = format(Duration::from_millis(millis));
+                assert_eq!(parse(text.as_bytes()), Ok(millis), "{text}");
+            }
+            assert_eq!(
+                format(Duration::new(1_573_899_072, 634_234_626)),
+                "2019-11-16T10:11:12.634234626Z"
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -158,11 +386,12 @@ mod tests {
 
     #[test]
     fn freshness_is_inclusive_at_the_tolerance_in_both_directions() {
-        let s = TimestampUnit::Seconds;
-        assert!(check_fresh(1000, 1300, 300, s).is_ok());
-        assert!(check_fresh(1300, 1000, 300, s).is_ok());
+        let s = |secs: u64| secs * 1000;
+        assert!(check_fresh(s(1000), s(1300), s(300)).is_ok());
+        assert!(check_fresh(s(1300), s(1000), s(300)).is_ok());
+        assert!(check_fresh(s(1000), s(1300) + 1, s(300)).is_err());
         assert_eq!(
-            check_fresh(1000, 1301, 300, s),
+            check_fresh(s(1000), s(1301), s(300)),
             Err(VerifyError::TimestampTooOld {
                 timestamp: 1000,
                 age: 301,
@@ -170,7 +399,7 @@ mod tests {
             })
         );
         assert_eq!(
-            check_fresh(1301, 1000, 300, s),
+            check_fresh(s(1301), s(1000), s(300)),
             Err(VerifyError::TimestampInFuture {
                 timestamp: 1301,
                 ahead: 301,
@@ -181,16 +410,19 @@ mod tests {
 
     #[test]
     fn extreme_values_do_not_overflow() {
-        let s = TimestampUnit::Seconds;
-        assert!(check_fresh(u64::MAX, 0, 300, s).is_err());
-        assert!(check_fresh(0, u64::MAX, 300, s).is_err());
-        assert!(check_fresh(u64::MAX, u64::MAX, 0, s).is_ok());
-        assert_eq!(TimestampUnit::Seconds.time(u64::MAX), None);
+        assert!(check_fresh(u64::MAX, 0, 300_000).is_err());
+        assert!(check_fresh(0, u64::MAX, 300_000).is_err());
+        assert!(check_fresh(u64::MAX, u64::MAX, 0).is_ok());
+        assert_eq!(
+            TimestampFormat::UnixSeconds.parse(b"18446744073709551615"),
+            Err(Malformation::InvalidTimestamp)
+        );
     }
 
     #[test]
     fn times_before_the_epoch_count_as_zero() {
         let before = UNIX_EPOCH - Duration::from_secs(5);
-        assert_eq!(TimestampUnit::Seconds.count(before), 0);
+        assert_eq!(millis(before), 0);
+        assert_eq!(TimestampFormat::UnixSeconds.format(before), "0");
     }
 }

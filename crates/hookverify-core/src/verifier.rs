@@ -1,27 +1,31 @@
-//! [`Verifier`]: a scheme with its secrets, keyed once; verification and signing.
+//! [`Verifier`]: a scheme with its keys, prepared once; verification, one-shot or streamed.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::mac::{KeyedMac, MAX_TAG_LEN, any_matches};
-use crate::scheme::{Name, Parsed};
-use crate::signature::Tags;
-use crate::timestamp::{self, TimestampUnit};
+use crate::key::{Key, Keyring, Running};
+use crate::scheme::family::{BodyFields, BodyUse, Family as _, Head};
+use crate::scheme::{Fields, KeyKind, Name, Tolerance};
+use crate::signature::Candidates;
+use crate::timestamp;
 use crate::{
-    ConfigError, Headers, MAX_ID_LEN, MAX_SECRETS, MAX_SIGNATURES, Scheme, Secret, SignError,
-    VerifyError,
+    ConfigError, Headers, IntoRequest, MAX_ID_LEN, MAX_SECRETS, MAX_SIGNATURES, PublicKey, Request,
+    Scheme, Secret, SignError, SignOptions, SignedDelivery, Signer, VerifyError,
 };
 
-/// The tolerance a verifier starts with: five minutes, the value Stripe, Standard Webhooks and
-/// Slack document.
+/// The tolerance of schemes of the builder: five minutes, the value Stripe, Standard Webhooks
+/// and Slack document. Presets start from their provider's own (see
+/// [`Scheme::default_tolerance`]).
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
-/// Verifies (and signs) deliveries of one [`Scheme`] with one or more secrets.
+/// Verifies deliveries of one [`Scheme`] with one or more keys.
 ///
-/// A `Verifier` computes each secret's HMAC key schedule once, when it is built; verifying a
-/// delivery clones those states and never allocates. It is cheap to clone (one `Arc`) and can be
-/// shared across threads.
+/// A `Verifier` prepares each key once, when it is built (an HMAC's key schedule, a parsed
+/// public key); verifying a delivery of an HMAC scheme clones those states and never allocates.
+/// It is cheap to clone (one `Arc`) and can be shared across threads. Every preset has a
+/// shortcut taking one key, such as [`Verifier::github`]; [`Verifier::builder`] takes several
+/// (rotation) and other options.
 ///
 /// # Examples
 ///
@@ -45,55 +49,22 @@ pub struct Verifier {
 
 struct Inner {
     scheme: Scheme,
-    /// One pre-keyed MAC per secret, in the order given; signing uses the first.
-    keys: Vec<KeyedMac>,
+    keys: Keyring,
     /// The tolerance as configured, for `Debug`; `None` when the check is skipped.
     tolerance: Option<Duration>,
-    /// The tolerance in the scheme's timestamp unit.
-    tolerance_units: Option<u64>,
+    /// The largest distance from the clock that passes, in milliseconds.
+    tolerance_ms: Option<u64>,
 }
 
 impl Verifier {
     /// Starts building a verifier for `scheme`.
     pub fn builder(scheme: Scheme) -> VerifierBuilder {
         VerifierBuilder {
+            tolerance: ToleranceSetting::Default,
             scheme,
-            secrets: Vec::new(),
+            keys: Vec::new(),
             error: None,
-            tolerance: Some(DEFAULT_TOLERANCE),
         }
-    }
-
-    /// A GitHub verifier ([`Scheme::github`]) with one secret, as shown in the webhook settings.
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError::EmptySecret`] for an empty secret.
-    pub fn github(secret: &str) -> Result<Self, ConfigError> {
-        Self::builder(Scheme::github()).secret(secret).build()
-    }
-
-    /// A Stripe verifier ([`Scheme::stripe`]) with one endpoint secret (`whsec_…`, used as-is)
-    /// and the default five-minute tolerance.
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError::EmptySecret`] for an empty secret.
-    pub fn stripe(secret: &str) -> Result<Self, ConfigError> {
-        Self::builder(Scheme::stripe()).secret(secret).build()
-    }
-
-    /// A Standard Webhooks verifier ([`Scheme::standard_webhooks`]) with one `whsec_<base64>`
-    /// secret and the default five-minute tolerance.
-    ///
-    /// # Errors
-    ///
-    /// [`ConfigError::InvalidStandardWebhooksSecret`] when the secret is not base64, and
-    /// [`ConfigError::EmptySecret`] when it is empty.
-    pub fn standard_webhooks(secret: &str) -> Result<Self, ConfigError> {
-        Self::builder(Scheme::standard_webhooks())
-            .secret(secret)
-            .build()
     }
 
     /// The scheme this verifier checks.
@@ -102,8 +73,8 @@ impl Verifier {
         &self.inner.scheme
     }
 
-    /// The freshness tolerance, or `None` when the check was switched off with
-    /// [`VerifierBuilder::insecure_skip_timestamp_check`].
+    /// The freshness tolerance, or `None` for schemes without a timestamp and when the check
+    /// was switched off with [`VerifierBuilder::insecure_skip_timestamp_check`].
     #[must_use]
     pub fn tolerance(&self) -> Option<Duration> {
         self.inner.tolerance
@@ -112,33 +83,42 @@ impl Verifier {
     /// Checks a whole delivery at once: [`begin`](Self::begin), one
     /// [`update`](Verification::update) with `body`, then [`finish`](Verification::finish).
     ///
-    /// `body` must be the raw bytes as received, before any parsing or re-encoding.
+    /// `request` is the headers (any `&H` where `H: Headers`), or a [`Request`] with the method
+    /// and public URL for schemes that sign them. `body` must be the raw bytes as received,
+    /// before any parsing or re-encoding.
     ///
     /// # Errors
     ///
-    /// Any [`VerifyError`]: a missing, duplicated or malformed header, a stale or future
-    /// timestamp, or a signature that matches no secret.
-    pub fn verify<H: Headers + ?Sized>(
+    /// Any [`VerifyError`]: a missing, duplicated or malformed header or body field, a stale or
+    /// future timestamp, or a signature that matches no key.
+    pub fn verify<'a, R: IntoRequest<'a>>(
         &self,
-        headers: &H,
+        request: R,
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified, VerifyError> {
+        let request = request.into_request();
         let inner = &*self.inner;
-        if inner.scheme.has_single_signature() {
-            inner.verify::<1, H>(headers, body, now)
+        if inner.scheme.family().body_use() != BodyUse::Signed {
+            let mut verification = self.begin(request, now)?;
+            verification.absorb(body);
+            return verification.conclude(Some(body));
+        }
+        if inner.scheme.family().max_candidates() == 1 {
+            inner.verify::<1, _>(&request, body, now)
         } else {
-            inner.verify::<MAX_SIGNATURES, H>(headers, body, now)
+            inner.verify::<MAX_SIGNATURES, _>(&request, body, now)
         }
     }
 
-    /// Checks the headers of a delivery and starts verifying its body.
+    /// Checks the head of a delivery and starts verifying its body.
     ///
     /// Everything that can be judged without the body is judged here: the signature, timestamp
     /// and id headers are parsed and bounded, and the timestamp is checked against the
     /// tolerance at `now`. An unsigned, malformed or stale delivery fails before a single body
-    /// byte is read. The returned [`Verification`] owns its state, so it can be kept across
-    /// `await` points while the body streams in.
+    /// byte is read (except for schemes that keep their signature or timestamp inside the
+    /// body: Mailgun, Linear). The returned [`Verification`] owns its state, so it can be kept
+    /// across `await` points while the body streams in.
     ///
     /// # Errors
     ///
@@ -148,37 +128,55 @@ impl Verifier {
     ///   [`VerifyError::TooManySignatures`] or [`VerifyError::NoSupportedSignature`] for
     ///   headers that cannot be trusted;
     /// - [`VerifyError::TimestampTooOld`] or [`VerifyError::TimestampInFuture`] outside the
-    ///   tolerance.
-    pub fn begin<H: Headers + ?Sized>(
+    ///   tolerance;
+    /// - [`VerifyError::MissingRequestUrl`] for a scheme that signs the request's URL when none
+    ///   was given.
+    pub fn begin<'a, R: IntoRequest<'a>>(
         &self,
-        headers: &H,
+        request: R,
         now: SystemTime,
     ) -> Result<Verification, VerifyError> {
+        let request = request.into_request();
         let inner = &self.inner;
-        // Built first and filled in place: the tags are written where they will stay.
+        let family = inner.scheme.family();
+        let now_ms = timestamp::millis(now);
+        // Built first and filled in place: the candidates are written where they will stay.
         let mut verification = Verification {
             verifier: Arc::clone(inner),
-            macs: Default::default(),
-            tags: inner.scheme.new_tags(),
+            running: None,
+            candidates: Candidates::new().with_public_keys(inner.keys.has_public_keys()),
             timestamp: None,
             id: None,
+            request: None,
+            kept: None,
+            now_ms,
         };
-        let parsed = inner.parse(headers, &mut verification.tags, now)?;
-        let (timestamp, id) = (parsed.timestamp_text(), parsed.id_text());
-        for (slot, key) in verification.macs.iter_mut().zip(&inner.keys) {
-            let mut mac = key.clone();
-            inner.scheme.absorb_before(&mut mac, timestamp, id);
-            *slot = Some(mac);
+        let head = inner.read(&request, &mut verification.candidates, now_ms)?;
+        let fields = inner.fields(&request, &head)?;
+        if matches!(family.body_use(), BodyUse::Signed | BodyUse::SignedAndRead) {
+            let mut running = inner.keys.start();
+            family
+                .content()
+                .write_before(&fields, &mut |data| running.update(data));
+            verification.running = Some(running);
         }
-        verification.timestamp = parsed.timestamp.map(|(text, value)| Stamp {
-            text: Inline::new(text),
-            value,
+        if inner.scheme.signs_request() {
+            verification.request = Some(Box::new(RequestText {
+                method: String::from_utf8_lossy(fields.method).into_owned(),
+                url: String::from_utf8_lossy(fields.url).into_owned(),
+            }));
+        }
+        verification.timestamp = head.timestamp.map(|stamp| Stamp {
+            text: Inline::new(stamp.text),
+            millis: stamp.millis,
         });
-        verification.id = parsed.id.map(Inline::new);
+        verification.id = head.id.map(Inline::new);
         Ok(verification)
     }
 
-    /// Signs `body` the way the provider would, with the first secret.
+    /// Signs `body` the way the provider would, with the first key, which must be a secret
+    /// (for Ed25519 or P-256 schemes, sign with a [`Signer`] holding a
+    /// [`SigningKey`](crate::SigningKey)).
     ///
     /// Returns the header name/value pairs to send, in the provider's spelling. The pairs
     /// implement [`Headers`], so they can be verified directly.
@@ -186,8 +184,11 @@ impl Verifier {
     /// # Errors
     ///
     /// [`SignError::MissingId`] when the scheme signs an id and `options` has none,
-    /// [`SignError::InvalidId`] for an id that is empty, too long or not printable ASCII, and
-    /// [`SignError::TimestampBeforeEpoch`] for a timestamp before 1970.
+    /// [`SignError::InvalidId`] for an id that is empty, too long or not printable ASCII,
+    /// [`SignError::TimestampBeforeEpoch`] for a timestamp before 1970,
+    /// [`SignError::MissingUrl`] for a scheme that signs the URL when `options` has none, and
+    /// [`SignError::SignatureInBody`] for Mailgun and Linear, whose signed fields are in the
+    /// body: use [`sign_delivery`](Self::sign_delivery).
     ///
     /// # Examples
     ///
@@ -210,118 +211,146 @@ impl Verifier {
         body: &[u8],
         options: &SignOptions<'_>,
     ) -> Result<Vec<(String, String)>, SignError> {
-        let scheme = &self.inner.scheme;
-        let id = if scheme.has_id() {
-            let id = options.id.ok_or(SignError::MissingId)?;
-            let valid = !id.is_empty()
-                && id.len() <= MAX_ID_LEN
-                && id.bytes().all(|b| b.is_ascii_graphic());
-            if !valid {
-                return Err(SignError::InvalidId);
-            }
-            id
-        } else {
-            ""
-        };
-        if options.timestamp < SystemTime::UNIX_EPOCH {
-            return Err(SignError::TimestampBeforeEpoch);
+        let delivery = self.sign_delivery(body, options)?;
+        if delivery.body().is_some() {
+            return Err(SignError::SignatureInBody);
         }
-        let timestamp = scheme.timestamp_unit().count(options.timestamp).to_string();
+        Ok(delivery.into_parts().0)
+    }
 
-        let mut tag = [0u8; MAX_TAG_LEN];
-        let message = scheme.message(timestamp.as_bytes(), id.as_bytes(), body);
-        let len = self
-            .inner
-            .keys
-            .first()
-            .map_or(0, |key| key.tag_of(&message, &mut tag));
-        Ok(scheme.render(tag.get(..len).unwrap_or_default(), &timestamp, id))
+    /// Signs `body` the way the provider would, with the first key: the headers to send, and
+    /// for schemes that sign inside the body (Mailgun's fields, Linear's timestamp), the body to
+    /// send instead of `body`.
+    ///
+    /// # Errors
+    ///
+    /// As [`sign`](Self::sign), and [`SignError::UnsignableBody`] when the body cannot carry
+    /// the signature (Mailgun needs a JSON object or a form, Linear a JSON object).
+    pub fn sign_delivery(
+        &self,
+        body: &[u8],
+        options: &SignOptions<'_>,
+    ) -> Result<SignedDelivery, SignError> {
+        let key = self.inner.keys.first().ok_or(SignError::NeedsSigningKey)?;
+        Signer::from_key(self.inner.scheme.clone(), key)?.sign(body, options)
     }
 }
 
 impl Inner {
-    /// [`Verifier::verify`] with room for `N` candidate tags.
+    /// [`Verifier::verify`] for streamed schemes, with room for `N` candidates.
     ///
     /// The same steps as begin/update/finish, without building a `Verification`: its kilobytes
-    /// of per-secret MAC states and tags would only be copied around here.
+    /// of per-key states and candidates would only be copied around here.
     fn verify<const N: usize, H: Headers + ?Sized>(
         &self,
-        headers: &H,
+        request: &Request<'_, H>,
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified, VerifyError> {
-        let mut tags = self.scheme.new_tags::<N>();
-        let parsed = self.parse(headers, &mut tags, now)?;
-        let message = self
-            .scheme
-            .message(parsed.timestamp_text(), parsed.id_text(), body);
-        let secret_index = first_match(&tags, self.keys.iter(), |key, tag| {
-            key.tag_of(&message, tag)
-        })?;
+        let mut candidates = Candidates::<N>::new().with_public_keys(self.keys.has_public_keys());
+        let head = self.read(request, &mut candidates, timestamp::millis(now))?;
+        let fields = self.fields(request, &head)?;
+        let message = self.scheme.family().content().message(fields, body);
+        let secret_index = self
+            .keys
+            .first_match(&message, &candidates)
+            .map_err(|error| self.for_url(error, fields.url))?;
         Ok(self.verified(
-            parsed.timestamp.map(|(_, value)| value),
-            parsed.id,
+            head.timestamp.map(|stamp| stamp.millis),
+            head.id,
             secret_index,
         ))
     }
 
-    /// Parses the headers into `tags` and checks freshness at `now`.
-    fn parse<'h, H: Headers + ?Sized, const N: usize>(
-        &'h self,
-        headers: &'h H,
-        tags: &mut Tags<N>,
-        now: SystemTime,
-    ) -> Result<Parsed<'h>, VerifyError> {
-        let parsed = self.scheme.parse(headers, tags)?;
-        if let (Some((_, value)), Some(tolerance)) = (parsed.timestamp, self.tolerance_units) {
-            let unit = self.scheme.timestamp_unit();
-            timestamp::check_fresh(value, unit.count(now), tolerance, unit)?;
+    /// Reads the head into `candidates` and checks freshness at `now` (milliseconds).
+    #[inline]
+    fn read<'r, H: Headers + ?Sized, const N: usize>(
+        &'r self,
+        request: &Request<'r, H>,
+        candidates: &mut Candidates<N>,
+        now: u64,
+    ) -> Result<Head<'r>, VerifyError> {
+        let head = self.scheme.family().read_head(request, candidates)?;
+        if let Some(stamp) = head.timestamp {
+            self.check_fresh(stamp.millis, now)?;
         }
-        Ok(parsed)
+        Ok(head)
+    }
+
+    fn check_fresh(&self, millis: u64, now: u64) -> Result<(), VerifyError> {
+        match self.tolerance_ms {
+            Some(tolerance) => timestamp::check_fresh(millis, now, tolerance),
+            None => Ok(()),
+        }
+    }
+
+    /// What fills the signed content: the head's values, and the request's method and URL
+    /// where the scheme signs them.
+    #[inline]
+    fn fields<'r, H: Headers + ?Sized>(
+        &self,
+        request: &Request<'r, H>,
+        head: &Head<'r>,
+    ) -> Result<Fields<'r>, VerifyError> {
+        let (method, url) = if self.scheme.signs_request() {
+            let url = request.url_text().ok_or(VerifyError::MissingRequestUrl)?;
+            (request.method_text().unwrap_or("POST"), url)
+        } else {
+            ("", "")
+        };
+        Ok(Fields {
+            timestamp: head.timestamp.map_or(&[], |stamp| stamp.text),
+            id: head.id.unwrap_or_default(),
+            method: method.as_bytes(),
+            url: url.as_bytes(),
+        })
+    }
+
+    /// A mismatch of a scheme that signs the URL names the URL.
+    fn for_url(&self, error: VerifyError, url: &[u8]) -> VerifyError {
+        match error {
+            VerifyError::SignatureMismatch if self.scheme.signs_request() => {
+                VerifyError::SignatureMismatchForUrl {
+                    url: String::from_utf8_lossy(url).into(),
+                }
+            }
+            other => other,
+        }
     }
 
     #[inline]
     fn verified(&self, timestamp: Option<u64>, id: Option<&[u8]>, secret_index: usize) -> Verified {
-        let unit = self.scheme.timestamp_unit();
         Verified {
             scheme: self.scheme.shared_name(),
-            timestamp: timestamp.and_then(|value| unit.time(value)),
+            timestamp: timestamp.and_then(timestamp::time),
             id: id.map(Inline::new),
             secret_index,
         }
     }
 }
 
-/// The position of the first secret whose tag is among the candidate `tags`. `tag_of` writes
-/// the tag of one secret's MAC (given in the secrets' order) and returns its length.
-///
-/// Every secret's tag is compared, in constant time, with every candidate, whichever matched
-/// before: how long this takes says nothing about which secret or candidate matched.
-fn first_match<const N: usize, M>(
-    tags: &Tags<N>,
-    macs: impl Iterator<Item = M>,
-    mut tag_of: impl FnMut(M, &mut [u8; MAX_TAG_LEN]) -> usize,
-) -> Result<usize, VerifyError> {
-    let mut matched = None;
-    for (index, mac) in macs.enumerate() {
-        let mut tag = [0u8; MAX_TAG_LEN];
-        let len = tag_of(mac, &mut tag);
-        let found = any_matches(tag.get(..len).unwrap_or_default(), tags.iter());
-        if found && matched.is_none() {
-            matched = Some(index);
-        }
-    }
-    matched.ok_or(VerifyError::SignatureMismatch)
-}
-
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
             .field("scheme", &self.inner.scheme)
-            .field("secrets", &self.inner.keys.len())
+            .field("keys", &self.inner.keys.len())
             .field("tolerance", &self.inner.tolerance)
             .finish()
     }
+}
+
+/// What a verifier will be given, before it is prepared.
+enum KeyMaterial {
+    Secret(Secret),
+    Public(PublicKey),
+}
+
+/// The tolerance a builder will use.
+#[derive(Debug, Clone, Copy)]
+enum ToleranceSetting {
+    Default,
+    Given(Duration),
+    Skipped,
 }
 
 /// Builds a [`Verifier`]; start with [`Verifier::builder`].
@@ -346,35 +375,61 @@ impl fmt::Debug for Verifier {
 #[must_use]
 pub struct VerifierBuilder {
     scheme: Scheme,
-    secrets: Vec<Secret>,
-    /// The first error met while adding secrets, reported by `build`.
+    keys: Vec<KeyMaterial>,
+    /// The first error met while adding keys, reported by `build`.
     error: Option<ConfigError>,
-    tolerance: Option<Duration>,
+    tolerance: ToleranceSetting,
 }
 
 impl VerifierBuilder {
-    /// Adds a secret exactly as the provider shows it (see [`Scheme::parse_secret`]). The first
-    /// secret signs; all of them verify.
-    pub fn secret(mut self, secret: &str) -> Self {
-        match self.scheme.parse_secret(secret) {
-            Ok(secret) => self.secrets.push(secret),
-            Err(err) => {
-                self.error.get_or_insert(err);
+    /// Adds a shared secret exactly as the provider shows it (see [`Scheme::parse_secret`]).
+    /// The first key signs; all of them verify.
+    pub fn secret(self, secret: &str) -> Self {
+        let parsed = self.scheme.parse_secret(secret);
+        self.add(parsed.map(KeyMaterial::Secret))
+    }
+
+    /// Adds the provider's public key exactly as the provider shows it (see
+    /// [`Scheme::parse_public_key`]).
+    pub fn public_key(self, key: &str) -> Self {
+        let parsed = self.scheme.parse_public_key(key);
+        self.add(parsed.map(KeyMaterial::Public))
+    }
+
+    /// Adds a key of the kind the scheme takes ([`Scheme::key_kind`]): a secret, or the
+    /// provider's public key.
+    pub fn key(self, key: &str) -> Self {
+        match self.scheme.key_kind() {
+            KeyKind::PublicKey => self.public_key(key),
+            KeyKind::Secret => self.secret(key),
+        }
+    }
+
+    /// Adds a secret given as raw key bytes.
+    pub fn raw_secret(self, secret: Secret) -> Self {
+        self.add(Ok(KeyMaterial::Secret(secret)))
+    }
+
+    /// Adds a parsed public key.
+    pub fn raw_public_key(self, key: PublicKey) -> Self {
+        self.add(Ok(KeyMaterial::Public(key)))
+    }
+
+    fn add(mut self, key: Result<KeyMaterial, ConfigError>) -> Self {
+        match key {
+            Ok(key) => self.keys.push(key),
+            Err(error) => {
+                self.error.get_or_insert(error);
             }
         }
         self
     }
 
-    /// Adds a secret given as raw key bytes.
-    pub fn raw_secret(mut self, secret: Secret) -> Self {
-        self.secrets.push(secret);
-        self
-    }
-
-    /// How far a delivery's timestamp may be from the clock, in either direction. Default five
-    /// minutes ([`DEFAULT_TOLERANCE`]); ignored by schemes without a timestamp.
+    /// How far a delivery's timestamp may be from the clock, in either direction, inclusive.
+    /// Default: the scheme's ([`Scheme::default_tolerance`]); ignored by schemes without a
+    /// timestamp.
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
-        self.tolerance = Some(tolerance);
+        self.tolerance = ToleranceSetting::Given(tolerance);
         self
     }
 
@@ -382,52 +437,88 @@ impl VerifierBuilder {
     /// replayed forever. Only for checking old captures in tests and tools, never for a live
     /// endpoint. The timestamp is still required and still signed.
     pub fn insecure_skip_timestamp_check(mut self) -> Self {
-        self.tolerance = None;
+        self.tolerance = ToleranceSetting::Skipped;
         self
     }
 
-    /// Keys every secret and builds the verifier.
+    /// Prepares every key and builds the verifier.
     ///
     /// # Errors
     ///
-    /// [`ConfigError::NoSecret`] without secrets, [`ConfigError::TooManySecrets`] beyond
-    /// [`MAX_SECRETS`], [`ConfigError::ZeroTolerance`] for a zero tolerance, or the first error
-    /// met while reading a secret.
+    /// [`ConfigError::NoSecret`] without keys, [`ConfigError::TooManySecrets`] beyond
+    /// [`MAX_SECRETS`], [`ConfigError::ZeroTolerance`] for a zero tolerance,
+    /// [`ConfigError::WrongKeyKind`] for a key the scheme does not take, or the first error met
+    /// while reading a key.
     pub fn build(self) -> Result<Verifier, ConfigError> {
-        if let Some(err) = self.error {
-            return Err(err);
+        if let Some(error) = self.error {
+            return Err(error);
         }
-        if self.secrets.is_empty() {
+        if self.keys.is_empty() {
             return Err(ConfigError::NoSecret);
         }
-        if self.secrets.len() > MAX_SECRETS {
+        if self.keys.len() > MAX_SECRETS {
             return Err(ConfigError::TooManySecrets {
-                count: self.secrets.len(),
+                count: self.keys.len(),
                 max: MAX_SECRETS,
             });
         }
-        if self.tolerance == Some(Duration::ZERO) {
-            return Err(ConfigError::ZeroTolerance);
-        }
-        let algorithm = self.scheme.algorithm();
+        let scheme = self.scheme;
+        let primitive = scheme.primitive();
         let keys = self
-            .secrets
+            .keys
             .iter()
-            .map(|secret| KeyedMac::new(algorithm, secret))
-            .collect();
-        let unit = self.scheme.timestamp_unit();
-        let tolerance_units = self.tolerance.map(|tolerance| match unit {
-            TimestampUnit::Milliseconds => u64::try_from(tolerance.as_millis()).unwrap_or(u64::MAX),
-            TimestampUnit::Seconds => tolerance.as_secs(),
+            .map(|key| match key {
+                KeyMaterial::Secret(secret) => Key::from_secret(primitive, secret)
+                    .ok_or_else(|| wrong_key(&scheme, KeyKind::Secret)),
+                KeyMaterial::Public(public)
+                    if scheme.family().public_key_kind() == Some(public.kind()) =>
+                {
+                    Ok(Key::from_public_key(public))
+                }
+                KeyMaterial::Public(_) => Err(wrong_key(&scheme, KeyKind::PublicKey)),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let tolerance: Option<Tolerance> = match self.tolerance {
+            _ if !scheme.has_timestamp() => None,
+            ToleranceSetting::Default => scheme.tolerance(),
+            ToleranceSetting::Given(Duration::ZERO) => return Err(ConfigError::ZeroTolerance),
+            ToleranceSetting::Given(duration) => Some(Tolerance {
+                duration,
+                inclusive: true,
+            }),
+            ToleranceSetting::Skipped => None,
+        };
+        let tolerance_ms = tolerance.map(|tolerance| {
+            let millis = u64::try_from(tolerance.duration.as_millis()).unwrap_or(u64::MAX);
+            if tolerance.inclusive {
+                millis
+            } else {
+                millis.saturating_sub(1)
+            }
         });
         Ok(Verifier {
             inner: Arc::new(Inner {
-                scheme: self.scheme,
-                keys,
-                tolerance: self.tolerance,
-                tolerance_units,
+                scheme,
+                keys: Keyring::new(keys),
+                tolerance: tolerance.map(|tolerance| tolerance.duration),
+                tolerance_ms,
             }),
         })
+    }
+}
+
+fn wrong_key(scheme: &Scheme, given: KeyKind) -> ConfigError {
+    ConfigError::WrongKeyKind {
+        scheme: match scheme.shared_name() {
+            Name::Preset(name) => name,
+            Name::Custom(_) => "hmac",
+        },
+        expected: match given {
+            KeyKind::Secret => KeyKind::PublicKey,
+            KeyKind::PublicKey => KeyKind::Secret,
+        },
+        given,
     }
 }
 
@@ -435,13 +526,19 @@ impl fmt::Debug for VerifierBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifierBuilder")
             .field("scheme", &self.scheme)
-            .field("secrets", &self.secrets.len())
+            .field("keys", &self.keys.len())
             .field("tolerance", &self.tolerance)
             .finish_non_exhaustive()
     }
 }
 
-/// A verification in progress: the headers passed, the body is streaming in.
+/// A request's method and URL, kept for schemes that sign them.
+struct RequestText {
+    method: String,
+    url: String,
+}
+
+/// A verification in progress: the head passed, the body is streaming in.
 ///
 /// Made by [`Verifier::begin`]. Feed the body with [`update`](Self::update) in chunks of any
 /// size, then call [`finish`](Self::finish). The result does not depend on how the body was
@@ -467,54 +564,43 @@ impl fmt::Debug for VerifierBuilder {
 /// ```
 pub struct Verification {
     verifier: Arc<Inner>,
-    /// One MAC state per secret, in the secrets' order from the first slot on; the rest `None`.
-    macs: [Option<KeyedMac>; MAX_SECRETS],
-    tags: Tags,
+    /// Every key's state, for schemes that stream the body.
+    running: Option<Running>,
+    candidates: Candidates,
     timestamp: Option<Stamp>,
     id: Option<Inline<MAX_ID_LEN>>,
+    request: Option<Box<RequestText>>,
+    /// The body, for schemes that read it whole, when it was fed through `update`.
+    kept: Option<Vec<u8>>,
+    now_ms: u64,
 }
 
 impl Verification {
     /// Feeds the next chunk of the body.
+    ///
+    /// Schemes that read the body whole (Twilio, Mailgun, Linear, Box) keep a copy of it here;
+    /// every other scheme only feeds it through its keys.
     pub fn update(&mut self, chunk: &[u8]) {
-        for mac in self.macs.iter_mut().flatten() {
-            mac.update(chunk);
+        self.absorb(chunk);
+        if self.keeps_body() {
+            self.kept
+                .get_or_insert_with(Vec::new)
+                .extend_from_slice(chunk);
         }
     }
 
-    /// Compares the MAC of the whole delivery against every signature it carries.
+    /// Compares what the keys computed over the whole delivery against every signature it
+    /// carries.
     ///
-    /// Every secret is checked against every candidate in constant time, whichever matches.
+    /// Every key is checked against every candidate in constant time, whichever matches.
     ///
     /// # Errors
     ///
-    /// [`VerifyError::SignatureMismatch`] when no candidate matches any secret.
+    /// [`VerifyError::SignatureMismatch`] when no candidate matches any key; for schemes that
+    /// read the body, any error of a body field or a stale body timestamp.
     pub fn finish(mut self) -> Result<Verified, VerifyError> {
-        self.conclude()
-    }
-
-    /// [`finish`](Self::finish) in place, for a verification kept behind a pointer: the MAC
-    /// states are taken out of their slots, so it can conclude once.
-    pub(crate) fn conclude(&mut self) -> Result<Verified, VerifyError> {
-        let inner = &*self.verifier;
-        let timestamp = self
-            .timestamp
-            .as_ref()
-            .map_or(&[][..], |t| t.text.as_bytes());
-        let id = self.id.as_ref().map_or(&[][..], Inline::as_bytes);
-        let secret_index = first_match(
-            &self.tags,
-            self.macs.iter_mut().map_while(Option::take),
-            |mut mac, tag| {
-                inner.scheme.absorb_after(&mut mac, timestamp, id);
-                mac.finalize_into(tag)
-            },
-        )?;
-        Ok(inner.verified(
-            self.timestamp.as_ref().map(|t| t.value),
-            self.id.as_ref().map(Inline::as_bytes),
-            secret_index,
-        ))
+        let kept = self.kept.take();
+        self.conclude(Some(kept.as_deref().unwrap_or_default()))
     }
 
     /// The scheme being verified.
@@ -522,12 +608,91 @@ impl Verification {
     pub fn scheme(&self) -> &Scheme {
         &self.verifier.scheme
     }
+
+    /// Whether this scheme needs the whole body at the end.
+    pub(crate) fn keeps_body(&self) -> bool {
+        matches!(
+            self.verifier.scheme.family().body_use(),
+            BodyUse::SignedAndRead | BodyUse::Read
+        )
+    }
+
+    /// Feeds a chunk to the keys only; the caller keeps the body.
+    pub(crate) fn absorb(&mut self, chunk: &[u8]) {
+        if let Some(running) = &mut self.running {
+            running.update(chunk);
+        }
+    }
+
+    /// [`finish`](Self::finish) in place, for a verification kept behind a pointer, with the
+    /// whole body for schemes that read it: the states are taken out, so it concludes once.
+    pub(crate) fn conclude(&mut self, body: Option<&[u8]>) -> Result<Verified, VerifyError> {
+        let inner = Arc::clone(&self.verifier);
+        let family = inner.scheme.family();
+        let body = body.unwrap_or_default();
+        let body_use = family.body_use();
+
+        let read = if matches!(body_use, BodyUse::SignedAndRead | BodyUse::Read) {
+            family.read_body(body, &mut self.candidates)?
+        } else {
+            BodyFields::default()
+        };
+        if let Some((_, millis)) = &read.timestamp {
+            inner.check_fresh(*millis, self.now_ms)?;
+        }
+
+        let (method, url) = self.request.as_deref().map_or((&b""[..], &b""[..]), |r| {
+            (r.method.as_bytes(), r.url.as_bytes())
+        });
+        let fields = Fields {
+            timestamp: self
+                .timestamp
+                .as_ref()
+                .map_or(&[][..], |stamp| stamp.text.as_bytes()),
+            id: self.id.as_ref().map_or(&[][..], Inline::as_bytes),
+            method,
+            url,
+        };
+
+        let proved = match body_use {
+            BodyUse::Signed | BodyUse::SignedAndRead => {
+                let mut running = self.running.take().ok_or(VerifyError::SignatureMismatch)?;
+                family
+                    .content()
+                    .write_after(&fields, &mut |data| running.update(data));
+                running
+                    .finish(&inner.keys, &self.candidates)
+                    .or_else(|error| {
+                        family
+                            .retry(&inner.keys, &fields, body, &self.candidates)
+                            .ok_or(error)
+                    })
+            }
+            BodyUse::Read => family.prove(&inner.keys, &fields, &read, body, &self.candidates),
+            BodyUse::Unsigned => inner
+                .keys
+                .first_match(&crate::mac::Whole(&[]), &self.candidates),
+        };
+        let secret_index = proved.map_err(|error| inner.for_url(error, url))?;
+
+        let timestamp = read
+            .timestamp
+            .as_ref()
+            .map(|(_, millis)| *millis)
+            .or_else(|| self.timestamp.as_ref().map(|stamp| stamp.millis));
+        let id = match &read.id {
+            Some(id) => Some(id.as_bytes()),
+            None => self.id.as_ref().map(Inline::as_bytes),
+        };
+        Ok(inner.verified(timestamp, id, secret_index))
+    }
 }
 
 impl fmt::Debug for Verification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verification")
             .field("scheme", &self.verifier.scheme.name())
+            .field("candidates", &self.candidates.len())
             .finish_non_exhaustive()
     }
 }
@@ -556,14 +721,14 @@ impl Verified {
         self.timestamp
     }
 
-    /// The signed message id (`webhook-id` for Standard Webhooks), for schemes that have one.
-    /// Use it to drop duplicate deliveries.
+    /// The signed message id, for schemes that have one (`webhook-id` for Standard Webhooks,
+    /// Twitch's message id, Mailgun's token). Use it to drop duplicate deliveries.
     #[must_use]
     pub fn id(&self) -> Option<&str> {
         self.id.as_ref().map(Inline::as_str)
     }
 
-    /// The position of the secret that matched, in the order the secrets were given.
+    /// The position of the key that matched, in the order the keys were given.
     #[must_use]
     pub const fn secret_index(&self) -> usize {
         self.secret_index
@@ -581,46 +746,11 @@ impl fmt::Debug for Verified {
     }
 }
 
-/// What to sign besides the body: the timestamp, and the message id for schemes that sign one.
-///
-/// # Examples
-///
-/// ```
-/// use std::time::SystemTime;
-/// use hookverify_core::SignOptions;
-///
-/// let options = SignOptions::at(SystemTime::now()).id("msg_2b1mrbFbVWTYo8WbMvmoj3gSgvg");
-/// # let _ = options;
-/// ```
-#[derive(Debug, Clone, Copy)]
-#[must_use]
-pub struct SignOptions<'a> {
-    timestamp: SystemTime,
-    id: Option<&'a str>,
-}
-
-impl<'a> SignOptions<'a> {
-    /// Signs as of `timestamp` (ignored by schemes without one).
-    pub const fn at(timestamp: SystemTime) -> Self {
-        Self {
-            timestamp,
-            id: None,
-        }
-    }
-
-    /// The message id to sign (ignored by schemes without one): 1 to
-    /// [`MAX_ID_LEN`] bytes of printable ASCII without spaces.
-    pub const fn id(mut self, id: &'a str) -> Self {
-        self.id = Some(id);
-        self
-    }
-}
-
-/// A timestamp as sent (text, signed as-is) and its value.
+/// A timestamp as sent (the signed text) and its value in milliseconds.
 #[derive(Clone)]
 struct Stamp {
-    text: Inline<20>,
-    value: u64,
+    text: Inline<40>,
+    millis: u64,
 }
 
 /// Up to `N` bytes of printable ASCII stored inline, so that verification never allocates.
@@ -631,8 +761,8 @@ struct Inline<const N: usize> {
 }
 
 impl<const N: usize> Inline<N> {
-    /// Copies `text`, which the header parsers have already bounded to `N` bytes of printable
-    /// ASCII; anything beyond `N` is cut.
+    /// Copies `text`, which the parsers have already bounded to `N` bytes of printable ASCII;
+    /// anything beyond `N` is cut.
     fn new(text: &[u8]) -> Self {
         let mut bytes = [0; N];
         let len = text.len().min(N);
@@ -688,7 +818,7 @@ mod tests {
     }
 
     #[test]
-    fn secret_count_is_bounded() {
+    fn key_count_is_bounded() {
         assert_eq!(
             Verifier::builder(Scheme::github()).build().unwrap_err(),
             ConfigError::NoSecret
@@ -704,6 +834,33 @@ mod tests {
                 max: MAX_SECRETS
             }
         );
+    }
+
+    #[test]
+    fn keys_of_the_wrong_kind_are_refused() {
+        assert!(matches!(
+            Verifier::builder(Scheme::github()).public_key("00").build(),
+            Err(ConfigError::WrongKeyKind { .. })
+        ));
+        #[cfg(feature = "ed25519")]
+        assert!(matches!(
+            Verifier::builder(Scheme::discord()).secret("s").build(),
+            Err(ConfigError::WrongKeyKind { .. })
+        ));
+    }
+
+    #[test]
+    fn presets_start_from_their_providers_tolerance() {
+        let paddle = Verifier::paddle("pdl_ntfset_test").unwrap();
+        assert_eq!(paddle.tolerance(), Some(Duration::from_secs(5)));
+        let github = Verifier::github("s").unwrap();
+        assert_eq!(github.tolerance(), None);
+        let custom = Verifier::builder(Scheme::paddle())
+            .secret("s")
+            .tolerance(Duration::from_secs(60))
+            .build()
+            .unwrap();
+        assert_eq!(custom.tolerance(), Some(Duration::from_secs(60)));
     }
 
     #[test]
@@ -723,7 +880,7 @@ mod tests {
     }
 
     #[test]
-    fn every_path_reports_the_secret_that_matched() {
+    fn every_path_reports_the_key_that_matched() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let rotating = Verifier::builder(Scheme::stripe())
             .secret("whsec_new")
@@ -761,5 +918,27 @@ mod tests {
     fn bad_secret_is_reported_by_build() {
         let err = Verifier::standard_webhooks("whsec_!!!").unwrap_err();
         assert_eq!(err, ConfigError::InvalidStandardWebhooksSecret);
+    }
+
+    #[test]
+    fn a_url_signing_scheme_needs_the_url() {
+        let verifier = Verifier::square("key").unwrap();
+        let now = SystemTime::now();
+        let headers = verifier
+            .sign(b"{}", &SignOptions::at(now).url("https://example.com/hook"))
+            .unwrap();
+        assert_eq!(
+            verifier.verify(&headers, b"{}", now).unwrap_err(),
+            VerifyError::MissingRequestUrl
+        );
+        let request = Request::new(&headers).url("https://example.com/hook");
+        assert!(verifier.verify(request, b"{}", now).is_ok());
+        let elsewhere = Request::new(&headers).url("https://example.com/other");
+        assert_eq!(
+            verifier.verify(elsewhere, b"{}", now).unwrap_err(),
+            VerifyError::SignatureMismatchForUrl {
+                url: "https://example.com/other".into()
+            }
+        );
     }
 }

@@ -1,71 +1,189 @@
-//! Standard Webhooks (and Svix): `webhook-id`, `webhook-timestamp`,
-//! `webhook-signature: v1,<base64> [v1,<base64> …]`.
+//! Standard Webhooks, and Svix and GitLab, which follow it: `webhook-id`, `webhook-timestamp`,
+//! `webhook-signature: v1,<base64> [v1a,<base64> …]` over `{id}.{timestamp}.{body}`.
 //!
 //! Following the reference libraries (js, rust, go), the signature list is split on spaces,
-//! empty items and items without a `,` are skipped, and versions other than `v1` are ignored.
-//! Unlike them, tags are compared as decoded bytes rather than base64 text, so base64 must be
-//! canonical (non-zero unused bits are rejected) and a `v1` value that is not a 32-byte tag is
-//! an error.
+//! empty items and items without a `,` are skipped, and versions other than `v1` (an HMAC) and
+//! `v1a` (an Ed25519 signature, with the `ed25519` feature) are ignored. A `v1` entry is checked
+//! with the verifier's secrets, a `v1a` entry with its public keys. Unlike the libraries, tags
+//! are compared as decoded bytes rather than base64 text, so base64 must be canonical and a
+//! value of the wrong length is an error.
 
-use super::{Parsed, check_id, malformed, required, split_on, timestamp_header};
-use crate::headers::HeaderKey;
-use crate::signature::Tags;
-use crate::{Encoding, Headers, MAX_SIGNATURES, VerifyError};
+use super::content::{Content, Piece};
+use super::family::{Family, Head, SignFields, SignWith, Signed};
+use super::read::{id_header, malformed, printable, split_on, timestamp_header};
+use crate::headers::{HeaderKey, unique};
+use crate::mac::Message as _;
+use crate::signature::{Candidates, Kind};
+use crate::timestamp::TimestampFormat;
+use crate::{
+    ConfigError, Encoding, Headers, MAX_SIGNATURES, PublicKey, Request, Secret, SignError,
+    VerifyError,
+};
 
-/// The three header names of one family (`webhook-` or `svix-`).
-#[derive(Clone)]
-pub(super) struct Names {
-    pub(super) id: HeaderKey,
-    pub(super) timestamp: HeaderKey,
-    pub(super) signature: HeaderKey,
+/// The three header names of one spelling (`webhook-` or `svix-`).
+#[derive(Debug, Clone)]
+struct Names {
+    id: HeaderKey,
+    timestamp: HeaderKey,
+    signature: HeaderKey,
 }
 
 impl Names {
-    pub(super) fn new(family: &str) -> Self {
+    fn new(prefix: &str) -> Self {
         Self {
-            id: HeaderKey::new(format!("{family}-id")),
-            timestamp: HeaderKey::new(format!("{family}-timestamp")),
-            signature: HeaderKey::new(format!("{family}-signature")),
+            id: HeaderKey::new(format!("{prefix}-id")),
+            timestamp: HeaderKey::new(format!("{prefix}-timestamp")),
+            signature: HeaderKey::new(format!("{prefix}-signature")),
         }
     }
 }
 
-/// Parses the family `names` of a delivery whose signature header holds `value`.
-pub(super) fn parse<'h, H: Headers + ?Sized, const N: usize>(
-    headers: &'h H,
-    names: &'h Names,
-    value: &'h [u8],
-    tags: &mut Tags<N>,
-) -> Result<Parsed<'h>, VerifyError> {
-    let id = check_id(&names.id, required(headers, &names.id)?)?;
-    let timestamp = timestamp_header(headers, &names.timestamp)?;
+/// The spellings a scheme reads: a delivery is read in the preferred one when it carries that
+/// signature header, else in the fallback, never a mix.
+#[derive(Debug, Clone)]
+pub(crate) struct StandardWebhooks {
+    preferred: Names,
+    fallback: Option<Names>,
+    content: Content,
+}
 
-    let mut signatures = 0usize;
-    for item in split_on(value, b' ').filter(|item| !item.is_empty()) {
-        signatures += 1;
-        if signatures > MAX_SIGNATURES {
-            return Err(VerifyError::TooManySignatures {
-                header: names.signature.arc(),
-                max: MAX_SIGNATURES,
-            });
+impl StandardWebhooks {
+    /// Reads the header spelling with `preferred` as prefix, and `fallback`'s when a delivery
+    /// does not carry the first.
+    pub(crate) fn new(preferred: &str, fallback: Option<&str>) -> Self {
+        Self {
+            preferred: Names::new(preferred),
+            fallback: fallback.map(Names::new),
+            content: Content::new(
+                [
+                    Piece::Id,
+                    Piece::Literal(Box::new(*b".")),
+                    Piece::Timestamp,
+                    Piece::Literal(Box::new(*b".")),
+                ],
+                [],
+            ),
         }
-        let Some(comma) = memchr::memchr(b',', item) else {
-            continue;
+    }
+}
+
+impl Family for StandardWebhooks {
+    fn content(&self) -> &Content {
+        &self.content
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn has_id(&self) -> bool {
+        true
+    }
+
+    fn parse_secret(&self, text: &str) -> Result<Secret, ConfigError> {
+        Secret::from_standard_webhooks(text)
+    }
+
+    fn public_key_kind(&self) -> Option<Kind> {
+        #[cfg(feature = "ed25519")]
+        return Some(Kind::Ed25519);
+        #[cfg(not(feature = "ed25519"))]
+        None
+    }
+
+    fn parse_public_key(&self, text: &str) -> Option<Result<PublicKey, ConfigError>> {
+        #[cfg(feature = "ed25519")]
+        return Some(PublicKey::ed25519_standard_webhooks(text));
+        #[cfg(not(feature = "ed25519"))]
+        {
+            let _ = text;
+            None
+        }
+    }
+
+    fn read_head<'r, H: Headers + ?Sized, const N: usize>(
+        &'r self,
+        request: &Request<'r, H>,
+        candidates: &mut Candidates<N>,
+    ) -> Result<Head<'r>, VerifyError> {
+        let headers = request.headers();
+        let mut found = unique(headers, &self.preferred.signature)?.map(|v| (&self.preferred, v));
+        if let (None, Some(fallback)) = (found, &self.fallback) {
+            found = unique(headers, &fallback.signature)?.map(|value| (fallback, value));
+        }
+        let Some((names, value)) = found else {
+            return Err(VerifyError::MissingSignature {
+                header: self.preferred.signature.arc(),
+            });
         };
-        if item.get(..comma) == Some(b"v1") {
+        let value = printable(&names.signature, value)?;
+        let id = id_header(headers, &names.id)?;
+        let timestamp = timestamp_header(headers, &names.timestamp, TimestampFormat::UnixSeconds)?;
+
+        let mut entries = 0usize;
+        for item in split_on(value, b' ').filter(|item| !item.is_empty()) {
+            entries += 1;
+            if entries > MAX_SIGNATURES {
+                return Err(VerifyError::TooManySignatures {
+                    header: names.signature.arc(),
+                    max: MAX_SIGNATURES,
+                });
+            }
+            let Some(comma) = memchr::memchr(b',', item) else {
+                continue;
+            };
             let encoded = item.get(comma + 1..).unwrap_or_default();
-            tags.push(Encoding::Base64, encoded)
+            let (len, kind) = match item.get(..comma) {
+                Some(b"v1") => (32, Kind::Tag),
+                #[cfg(feature = "ed25519")]
+                Some(b"v1a") => (64, Kind::Ed25519),
+                _ => continue,
+            };
+            if !candidates.wants(kind) {
+                continue;
+            }
+            candidates
+                .push(Encoding::Base64, encoded, len, kind)
                 .map_err(|problem| malformed(&names.signature, problem))?;
         }
+        if candidates.is_empty() {
+            return Err(VerifyError::NoSupportedSignature {
+                header: names.signature.arc(),
+                version: "v1",
+            });
+        }
+        Ok(Head {
+            timestamp: Some(timestamp),
+            id: Some(id),
+        })
     }
-    if tags.is_empty() {
-        return Err(VerifyError::NoSupportedSignature {
-            header: names.signature.arc(),
-            version: "v1",
-        });
+
+    fn sign(
+        &self,
+        with: &SignWith<'_>,
+        body: &[u8],
+        fields: &SignFields<'_>,
+    ) -> Result<Signed, SignError> {
+        let names = &self.preferred;
+        let mut message = Vec::new();
+        self.content
+            .message(fields.content(), body)
+            .write_into(&mut message);
+        let version = if with.kind == Kind::Tag { "v1" } else { "v1a" };
+        let signature = Encoding::Base64.encode(&(with.sign)(&message));
+        Ok(Signed {
+            headers: vec![
+                (names.id.as_str().to_owned(), fields.id.to_owned()),
+                (
+                    names.timestamp.as_str().to_owned(),
+                    fields.timestamp.to_owned(),
+                ),
+                (
+                    names.signature.as_str().to_owned(),
+                    format!("{version},{signature}"),
+                ),
+            ],
+            body: None,
+        })
     }
-    Ok(Parsed {
-        timestamp: Some(timestamp),
-        id: Some(id),
-    })
 }

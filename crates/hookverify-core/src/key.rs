@@ -1,0 +1,329 @@
+//! A verifier's keys, each prepared once for its scheme's primitive, and the one place where a
+//! delivery's signatures are compared with what the keys compute.
+//!
+//! Every primitive follows the same two steps: each key gets a running state that the signed
+//! content is fed into (an HMAC, a hash, or for Ed25519 the message itself), and at the end the
+//! state is checked against every candidate signature of the delivery. Every key is checked
+//! against every candidate it may match, with no early exit, so the time taken does not say
+//! which one matched.
+
+use sha2::{Digest as _, Sha256};
+
+use crate::mac::{KeyedMac, MAX_TAG_LEN, Message, Whole, any_matches};
+use crate::public_key::PublicKeyInner;
+use crate::signature::{Candidates, Kind};
+use crate::{Algorithm, MAX_SECRETS, PublicKey, Secret, VerifyError};
+
+/// How a scheme proves a delivery: the primitive its keys are used with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Primitive {
+    /// An HMAC keyed with the secret.
+    Hmac(Algorithm),
+    /// An HMAC-SHA1 or, when the delivery asks for it, HMAC-SHA256 (Twilio's shared keys): the
+    /// candidate's length says which.
+    HmacSha1OrSha256,
+    /// SHA-256 of the secret followed by the content (HubSpot v1 and v2): not an HMAC.
+    PrefixedSha256,
+    /// The secret itself, sent as a token (GitLab): compared through its SHA-256, so neither
+    /// its bytes nor its length show in the comparison's timing.
+    Token,
+    /// A signature from the provider's private key, checked with its public key.
+    PublicKey,
+}
+
+/// One key, prepared for its primitive.
+#[derive(Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "built once per verifier and read by reference; boxing would add a pointer chase \
+              to every verification"
+)]
+pub(crate) enum Key {
+    Hmac(KeyedMac),
+    HmacPair {
+        sha1: KeyedMac,
+        sha256: KeyedMac,
+    },
+    PrefixedSha256(Sha256),
+    Token {
+        digest: [u8; 32],
+        /// Kept to sign with: the token is sent as it is.
+        secret: Secret,
+    },
+    #[cfg(feature = "ed25519")]
+    Ed25519(ed25519_dalek::VerifyingKey),
+    #[cfg(feature = "p256")]
+    P256(p256::ecdsa::VerifyingKey),
+}
+
+impl Key {
+    /// `secret` prepared for `primitive`; `None` for [`Primitive::PublicKey`], which takes public
+    /// keys.
+    pub(crate) fn from_secret(primitive: Primitive, secret: &Secret) -> Option<Self> {
+        Some(match primitive {
+            Primitive::Hmac(algorithm) => Self::Hmac(KeyedMac::new(algorithm, secret)),
+            Primitive::HmacSha1OrSha256 => Self::HmacPair {
+                sha1: KeyedMac::new(Algorithm::Sha1, secret),
+                sha256: KeyedMac::new(Algorithm::Sha256, secret),
+            },
+            Primitive::PrefixedSha256 => {
+                let mut state = Sha256::new();
+                state.update(secret.expose());
+                Self::PrefixedSha256(state)
+            }
+            Primitive::Token => Self::Token {
+                digest: Sha256::digest(secret.expose()).into(),
+                secret: secret.clone(),
+            },
+            Primitive::PublicKey => return None,
+        })
+    }
+
+    pub(crate) fn from_public_key(key: &PublicKey) -> Self {
+        match &key.0 {
+            #[cfg(feature = "ed25519")]
+            PublicKeyInner::Ed25519(key) => Self::Ed25519(*key),
+            #[cfg(feature = "p256")]
+            PublicKeyInner::P256(key) => Self::P256(*key),
+        }
+    }
+
+    /// What this key signs `message` with: an HMAC tag, a hash, or a token's digest; `None` for
+    /// a public key, which cannot sign.
+    pub(crate) fn sign(&self, message: &[u8]) -> Option<Vec<u8>> {
+        match self {
+            Self::Hmac(mac) | Self::HmacPair { sha1: mac, .. } => {
+                let mut tag = [0u8; MAX_TAG_LEN];
+                let len = mac.tag_of(&Whole(message), &mut tag);
+                Some(tag.get(..len).unwrap_or_default().to_vec())
+            }
+            Self::PrefixedSha256(state) => {
+                let mut state = state.clone();
+                state.update(message);
+                Some(state.finalize().to_vec())
+            }
+            Self::Token { digest, .. } => Some(digest.to_vec()),
+            #[cfg(feature = "ed25519")]
+            Self::Ed25519(_) => None,
+            #[cfg(feature = "p256")]
+            Self::P256(_) => None,
+        }
+    }
+
+    /// The secret of a token key, which is sent as it is.
+    pub(crate) fn token(&self) -> Option<&[u8]> {
+        match self {
+            Self::Token { secret, .. } => Some(secret.expose()),
+            _ => None,
+        }
+    }
+
+    /// What kind of candidate this key can match.
+    const fn kind(&self) -> Kind {
+        match self {
+            Self::Hmac(_)
+            | Self::HmacPair { .. }
+            | Self::PrefixedSha256(_)
+            | Self::Token { .. } => Kind::Tag,
+            #[cfg(feature = "ed25519")]
+            Self::Ed25519(_) => Kind::Ed25519,
+            #[cfg(feature = "p256")]
+            Self::P256(_) => Kind::P256,
+        }
+    }
+
+    /// A fresh running state.
+    fn start(&self) -> State {
+        match self {
+            Self::Hmac(mac) => State::Mac(mac.clone()),
+            // Only read-whole families use pairs, and they never stream.
+            Self::HmacPair { .. } => State::Nothing,
+            Self::PrefixedSha256(state) => State::Hash(state.clone()),
+            Self::Token { .. } => State::Nothing,
+            #[cfg(feature = "ed25519")]
+            Self::Ed25519(_) => State::Message(Vec::new()),
+            #[cfg(feature = "p256")]
+            Self::P256(_) => State::Hash(Sha256::new()),
+        }
+    }
+
+    /// Whether the content fed into `state` carries one of `candidates` that this key (the
+    /// `index`th) may match.
+    fn check<const N: usize>(
+        &self,
+        index: usize,
+        state: State,
+        candidates: &Candidates<N>,
+    ) -> bool {
+        let mine = candidates.for_key(index, self.kind());
+        match (self, state) {
+            (Self::Hmac(_), State::Mac(mac)) => {
+                let mut tag = [0u8; MAX_TAG_LEN];
+                let len = mac.finalize_into(&mut tag);
+                any_matches(tag.get(..len).unwrap_or_default(), mine)
+            }
+            (Self::PrefixedSha256(_), State::Hash(hash)) => {
+                any_matches(hash.finalize().as_slice(), mine)
+            }
+            (Self::Token { digest, .. }, State::Nothing) => any_matches(digest, mine),
+            #[cfg(feature = "ed25519")]
+            (Self::Ed25519(key), State::Message(message)) => mine.fold(false, |found, bytes| {
+                let verified = <&[u8; 64]>::try_from(bytes).is_ok_and(|bytes| {
+                    let signature = ed25519_dalek::Signature::from_bytes(bytes);
+                    key.verify_strict(&message, &signature).is_ok()
+                });
+                found | verified
+            }),
+            #[cfg(feature = "p256")]
+            (Self::P256(key), State::Hash(hash)) => {
+                use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
+                let digest = hash.finalize();
+                mine.fold(false, |found, bytes| {
+                    let verified = p256::ecdsa::Signature::from_slice(bytes)
+                        .is_ok_and(|signature| key.verify_prehash(&digest, &signature).is_ok());
+                    found | verified
+                })
+            }
+            // A state always comes from its own key's `start`.
+            _ => false,
+        }
+    }
+}
+
+/// A key's view of one delivery's signed content, built up as it is fed.
+#[derive(Clone)]
+enum State {
+    Mac(KeyedMac),
+    Hash(Sha256),
+    /// The whole message, for Ed25519, whose strict check needs it at once.
+    #[cfg(feature = "ed25519")]
+    Message(Vec<u8>),
+    Nothing,
+}
+
+impl State {
+    fn update(&mut self, data: &[u8]) {
+        match self {
+            Self::Mac(mac) => mac.update(data),
+            Self::Hash(hash) => hash.update(data),
+            #[cfg(feature = "ed25519")]
+            Self::Message(message) => message.extend_from_slice(data),
+            Self::Nothing => {}
+        }
+    }
+}
+
+/// A verifier's keys, in the order they were given: the first signs, any verifies.
+#[derive(Clone)]
+pub(crate) struct Keyring {
+    keys: Vec<Key>,
+}
+
+impl Keyring {
+    pub(crate) const fn new(keys: Vec<Key>) -> Self {
+        Self { keys }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether any key is a public key.
+    pub(crate) fn has_public_keys(&self) -> bool {
+        self.keys.iter().any(|key| key.kind() != Kind::Tag)
+    }
+
+    pub(crate) fn first(&self) -> Option<&Key> {
+        self.keys.first()
+    }
+
+    /// Running states for every key, to be fed the signed content.
+    pub(crate) fn start(&self) -> Running {
+        let mut running = Running {
+            states: Default::default(),
+        };
+        for (slot, key) in running.states.iter_mut().zip(&self.keys) {
+            *slot = Some(key.start());
+        }
+        running
+    }
+
+    /// The position of the first key that proves one of `candidates` over `message`, computed
+    /// for each key without keeping running states around.
+    pub(crate) fn first_match<const N: usize>(
+        &self,
+        message: &impl Message,
+        candidates: &Candidates<N>,
+    ) -> Result<usize, VerifyError> {
+        let mut matched = None;
+        for (index, key) in self.keys.iter().enumerate() {
+            let found = match key {
+                // The hot path, without moving a SHA-512-sized state around.
+                Key::Hmac(mac) => tag_matches(mac, index, message, candidates),
+                Key::HmacPair { sha1, sha256 } => {
+                    [sha1, sha256].into_iter().fold(false, |found, mac| {
+                        // Only the algorithm whose tag length a candidate has can match it.
+                        let len = mac.tag_len();
+                        let wanted = candidates.for_key(index, Kind::Tag).any(|c| c.len() == len);
+                        found | (wanted && tag_matches(mac, index, message, candidates))
+                    })
+                }
+                _ => {
+                    let mut state = key.start();
+                    message.write(&mut |data| state.update(data));
+                    key.check(index, state, candidates)
+                }
+            };
+            if found && matched.is_none() {
+                matched = Some(index);
+            }
+        }
+        matched.ok_or(VerifyError::SignatureMismatch)
+    }
+}
+
+/// Whether the tag of `message` under `mac` is among the candidates of the `index`th key.
+fn tag_matches<const N: usize>(
+    mac: &KeyedMac,
+    index: usize,
+    message: &impl Message,
+    candidates: &Candidates<N>,
+) -> bool {
+    let mut tag = [0u8; MAX_TAG_LEN];
+    let len = mac.tag_of(message, &mut tag);
+    any_matches(
+        tag.get(..len).unwrap_or_default(),
+        candidates.for_key(index, Kind::Tag),
+    )
+}
+
+/// Every key's running state for one delivery.
+#[derive(Clone)]
+pub(crate) struct Running {
+    states: [Option<State>; MAX_SECRETS],
+}
+
+impl Running {
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        for state in self.states.iter_mut().flatten() {
+            state.update(data);
+        }
+    }
+
+    /// The position of the first key whose state proves one of `candidates`; every key is
+    /// checked.
+    pub(crate) fn finish<const N: usize>(
+        self,
+        keys: &Keyring,
+        candidates: &Candidates<N>,
+    ) -> Result<usize, VerifyError> {
+        let mut matched = None;
+        for (index, (key, state)) in keys.keys.iter().zip(self.states).enumerate() {
+            let Some(state) = state else { break };
+            if key.check(index, state, candidates) && matched.is_none() {
+                matched = Some(index);
+            }
+        }
+        matched.ok_or(VerifyError::SignatureMismatch)
+    }
+}
