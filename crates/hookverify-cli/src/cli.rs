@@ -8,14 +8,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Sign, verify, send and receive signed webhook deliveries while developing.
 ///
-/// Secrets are given exactly as the provider shows them: GitHub's secret as typed, Stripe's
-/// `whsec_…` string as-is, a Standard Webhooks `whsec_<base64>` secret as shown (it is
-/// decoded). Bodies are read from `--body-file`, or from standard input when it is absent or
+/// Every provider's scheme is a preset (`hookverify schemes` lists them). Keys are given
+/// exactly as the provider shows them: GitHub's secret as typed, Stripe's `whsec_…` string
+/// as-is, a Standard Webhooks `whsec_<base64>` secret as shown (it is decoded), Discord's public
+/// key in hex. Bodies are read from `--body-file`, or from standard input when it is absent or
 /// `-`.
 #[derive(Debug, Parser)]
 #[command(name = "hookverify", version, propagate_version = true)]
 #[command(after_help = "\
 Examples:
+  hookverify schemes
   hookverify sign --scheme stripe --secret whsec_test --body-file event.json
   hookverify verify --scheme stripe --secret whsec_test --body-file event.json \\
       -H \"Stripe-Signature: $SIGNATURE\" --now 1700000010
@@ -33,8 +35,13 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Print the headers a provider would send for a body, one `Name: value` per line.
+    ///
+    /// For schemes that sign inside the body (Mailgun's fields, Linear's timestamp), a blank
+    /// line and the body to send follow the headers.
     #[command(after_help = "\
 Examples:
+  hookverify sign --scheme twilio --secret AUTH_TOKEN --url https://example.com/sms --body-file form.txt
+  hookverify sign --scheme discord --private-key $ED25519_SEED_HEX --body-file ping.json
   hookverify sign --scheme github --secret s3cret --body-file payload.json
   echo -n '{\"id\":\"evt_1\"}' | hookverify sign --scheme stripe --secret whsec_test --timestamp 1700000000
   hookverify sign --scheme standard --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --id msg_1 < event.json")]
@@ -47,7 +54,11 @@ Examples:
       --secret \"It's a Secret to Everybody\" \\
       -H 'X-Hub-Signature-256: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17'
   hookverify verify --scheme hmac --header X-Signature --encoding base64 \\
-      --secret s3cret -H \"X-Signature: $SIGNATURE\" < body.bin")]
+      --secret s3cret -H \"X-Signature: $SIGNATURE\" < body.bin
+  hookverify verify --scheme twilio --secret 12345 --url 'https://mycompany.com/myapp.php?foo=1&bar=2' \\
+      -H 'X-Twilio-Signature: RSOYDt4T1cUTdK1PDd93/VVr8B8=' --body-file form.txt
+  hookverify verify --scheme discord --public-key $DISCORD_PUBLIC_KEY \\
+      -H \"X-Signature-Ed25519: $SIG\" -H \"X-Signature-Timestamp: $TS\" --body-file ping.json")]
     Verify(VerifyArgs),
 
     /// POST a body with fresh signature headers; print the response status and body.
@@ -56,6 +67,13 @@ Examples:
   hookverify send --scheme github --secret s3cret --url http://127.0.0.1:3000/webhook \\
       -H 'X-GitHub-Event: push' --body-file push.json")]
     Send(SendArgs),
+
+    /// List every scheme: its headers, what it signs, its key and tolerance, its documentation.
+    #[command(after_help = "\
+Examples:
+  hookverify schemes
+  hookverify schemes twilio")]
+    Schemes(SchemesArgs),
 
     /// Receive deliveries on any path and print one line per delivery.
     ///
@@ -70,21 +88,21 @@ Examples:
     Listen(ListenArgs),
 }
 
-/// How deliveries are signed: the scheme and its secrets.
+/// How deliveries are signed: the scheme and its keys.
 #[derive(Debug, Args)]
 pub(crate) struct SchemeArgs {
-    /// The provider's signing scheme.
-    #[arg(long, value_enum)]
-    pub(crate) scheme: SchemeName,
+    /// The provider's signing scheme: a preset (see `hookverify schemes`) or `hmac`.
+    #[arg(long, value_name = "NAME", value_parser = scheme_names())]
+    pub(crate) scheme: String,
 
     /// A secret as the provider shows it. Repeat for rotation: all verify, the first signs.
-    #[arg(
-        long = "secret",
-        value_name = "SECRET",
-        env = "HOOKVERIFY_SECRET",
-        required = true
-    )]
+    #[arg(long = "secret", value_name = "TEXT", env = "HOOKVERIFY_SECRET")]
     pub(crate) secrets: Vec<String>,
+
+    /// The provider's public key as it shows it, for schemes signed with its private key
+    /// (Discord, SendGrid, Standard Webhooks `v1a`). Repeatable.
+    #[arg(long = "public-key", value_name = "TEXT")]
+    pub(crate) public_keys: Vec<String>,
 
     /// With `--scheme hmac`: the header that carries the signature.
     #[arg(long, value_name = "NAME", required_if_eq("scheme", "hmac"))]
@@ -111,19 +129,36 @@ pub(crate) struct BodyArgs {
     pub(crate) body_file: Option<PathBuf>,
 }
 
+/// What a signer needs besides the scheme's secrets.
+#[derive(Debug, Args)]
+pub(crate) struct SigningArgs {
+    /// A private key to sign with, for schemes the provider signs with its own (Discord: hex
+    /// seed; Standard Webhooks: `whsk_…`; SendGrid: base64 PKCS #8 or a hex scalar).
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) private_key: Option<String>,
+    /// The message id, for schemes that sign one (default a fresh `msg_…`).
+    #[arg(long, value_name = "ID")]
+    pub(crate) id: Option<String>,
+}
+
 /// `hookverify sign`.
 #[derive(Debug, Args)]
 pub(crate) struct SignArgs {
     #[command(flatten)]
     pub(crate) scheme: SchemeArgs,
     #[command(flatten)]
+    pub(crate) signing: SigningArgs,
+    #[command(flatten)]
     pub(crate) body: BodyArgs,
     /// The Unix time to sign at (default now).
     #[arg(long, value_name = "UNIX")]
     pub(crate) timestamp: Option<u64>,
-    /// The message id, for schemes that sign one (default a fresh `msg_…`).
-    #[arg(long, value_name = "ID")]
-    pub(crate) id: Option<String>,
+    /// The public URL the provider calls, for schemes that sign it (Twilio, Square, HubSpot).
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: Option<String>,
+    /// The request method, for schemes that sign it (default POST).
+    #[arg(long, value_name = "METHOD")]
+    pub(crate) method: Option<String>,
 }
 
 /// `hookverify verify`.
@@ -136,12 +171,29 @@ pub(crate) struct VerifyArgs {
     /// A request header, as `Name: value`. Repeat for each header.
     #[arg(short = 'H', long = "header-line", value_name = "NAME: VALUE", value_parser = parse_header)]
     pub(crate) headers: Vec<(String, String)>,
+    /// The public URL the provider called, for schemes that sign it (Twilio, Square, HubSpot).
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: Option<String>,
+    /// The request method, for schemes that sign it (default POST).
+    #[arg(long, value_name = "METHOD")]
+    pub(crate) method: Option<String>,
     /// Check freshness as of this Unix time instead of now, to verify old captures.
     #[arg(long, value_name = "UNIX")]
     pub(crate) now: Option<u64>,
-    /// How far the timestamp may be from the clock, in seconds (default 300).
+    /// How far the timestamp may be from the clock, in seconds (default: the scheme's).
     #[arg(long, value_name = "SECONDS")]
     pub(crate) tolerance: Option<u64>,
+}
+
+/// `hookverify schemes`.
+#[derive(Debug, Args)]
+pub(crate) struct SchemesArgs {
+    /// Only the scheme of this name, with every detail.
+    #[arg(value_name = "NAME", value_parser = scheme_names())]
+    pub(crate) name: Option<String>,
+    /// Print the table of every preset in Markdown, as the README carries it.
+    #[arg(long, conflicts_with = "name")]
+    pub(crate) markdown: bool,
 }
 
 /// `hookverify send`.
@@ -150,7 +202,13 @@ pub(crate) struct SendArgs {
     #[command(flatten)]
     pub(crate) scheme: SchemeArgs,
     #[command(flatten)]
+    pub(crate) signing: SigningArgs,
+    #[command(flatten)]
     pub(crate) body: BodyArgs,
+    /// The public URL to sign, for schemes that sign it, when it is not `--url` (a tunnel or
+    /// proxy in between).
+    #[arg(long, value_name = "URL")]
+    pub(crate) public_url: Option<String>,
     /// Where to POST the delivery (`http://` only).
     #[arg(long)]
     pub(crate) url: http::Uri,
@@ -193,19 +251,13 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// `--scheme` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum SchemeName {
-    /// GitHub: `X-Hub-Signature-256: sha256=<hex>`.
-    Github,
-    /// GitHub's legacy `X-Hub-Signature: sha1=<hex>`.
-    GithubSha1,
-    /// Stripe: `Stripe-Signature: t=<unix>,v1=<hex>`.
-    Stripe,
-    /// Standard Webhooks (Svix): `webhook-id`, `webhook-timestamp`, `webhook-signature`.
-    Standard,
-    /// A generic HMAC of the body; see `--header`, `--algorithm`, `--encoding`, `--prefix`.
-    Hmac,
+/// The `--scheme` values: every preset's name and aliases, from the registry, and `hmac`.
+fn scheme_names() -> clap::builder::PossibleValuesParser {
+    let names = hookverify_core::Scheme::presets()
+        .iter()
+        .flat_map(|preset| std::iter::once(preset.name()).chain(preset.aliases().iter().copied()))
+        .chain(["hmac"]);
+    clap::builder::PossibleValuesParser::new(names)
 }
 
 /// `--algorithm` values.

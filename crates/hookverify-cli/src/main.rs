@@ -35,5 +35,6 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Verify(args) => command::verify::run(&args),
         Command::Send(args) => command::send::run(&args),
         Command::Listen(args) => command::listen::run(&args),
+        Command::Schemes(args) => Ok(command::schemes::run(&args)),
     }
 }

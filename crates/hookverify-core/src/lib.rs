@@ -27,9 +27,13 @@
 //!
 //! # How it works
 //!
-//! A [`Scheme`] describes a provider's format: [`Scheme::github`], [`Scheme::stripe`],
-//! [`Scheme::standard_webhooks`], or any HMAC layout through [`Scheme::hmac`]. A [`Verifier`]
-//! pairs a scheme with one or more secrets and keys each HMAC once. Verification is a stream:
+//! A [`Scheme`] describes a provider's format. Every major provider is a preset
+//! ([`Scheme::github`], [`Scheme::stripe`], [`Scheme::twilio`], … — [`Scheme::presets`] lists
+//! them with their headers, documentation and tolerance), and any other HMAC layout is
+//! [`Scheme::hmac`]. A [`Verifier`] pairs a scheme with one or more keys (shared secrets, or for
+//! Discord, SendGrid and Standard Webhooks `v1a` the provider's [`PublicKey`]) and prepares each
+//! once. Schemes that sign the request's method and URL (Twilio, Square, HubSpot) are verified
+//! with a [`Request`] carrying them. Verification is a stream:
 //!
 //! 1. [`Verifier::begin`] reads the headers, bounds them, and checks the timestamp. Unsigned,
 //!    malformed and stale deliveries fail here, before any body byte is read.
@@ -37,7 +41,8 @@
 //! 3. [`Verification::finish`] compares against every candidate signature in constant time and
 //!    returns [`Verified`] or a [`VerifyError`].
 //!
-//! [`Verifier::verify`] does the three at once, and [`Verifier::sign`] is the mirror image.
+//! [`Verifier::verify`] does the three at once, and [`Verifier::sign`] (or [`Signer`], which
+//! also holds private keys) is the mirror image.
 //! Headers come through the [`Headers`] trait, so this crate works with any framework; the
 //! `hookverify-tower` and `hookverify-actix` adapters build middleware on it.
 //!
@@ -47,8 +52,10 @@
 //! |---------|-------------|---------|
 //! | `http`  | implements [`Headers`] for `http::HeaderMap` (http 1.x) | yes |
 //! | `actix-http` | implements [`Headers`] for actix-web's `HeaderMap` (actix-http 3) | no |
+//! | `ed25519` | Ed25519 signatures: [`Scheme::discord`], Standard Webhooks `v1a` (`ed25519-dalek`) | no |
+//! | `p256` | ECDSA P-256 signatures: [`Scheme::sendgrid`] (RustCrypto `p256`) | no |
 //!
-//! Every scheme is always available: none of them pulls a dependency of its own.
+//! Every other scheme is always available.
 //!
 //! # Security considerations
 //!
@@ -64,8 +71,14 @@
 //! - **Bounds.** Header values are limited to [`MAX_HEADER_LEN`] bytes, signature lists to
 //!   [`MAX_SIGNATURES`] entries and ids to [`MAX_ID_LEN`] bytes; a repeated signature header is
 //!   rejected. Body size limits belong to the adapters, which reject oversized bodies with 413.
-//! - **No panics, no allocation.** Every request-time path returns a [`VerifyError`], and
-//!   verification allocates nothing once the verifier is built.
+//! - **No panics, and no allocation for header-signed HMAC schemes.** Every request-time path
+//!   returns a [`VerifyError`]. Verifying a delivery of any preset whose signature is an HMAC
+//!   in a header allocates nothing once the verifier is built. The few that must allocate say
+//!   so: schemes that read the body whole (Twilio's sorted form parameters, Mailgun's fields,
+//!   Linear's JSON timestamp, and Box, which may need the escaped form of the body) keep it when
+//!   it is streamed through [`Verification::update`] (the adapters already hold it, so they do
+//!   not copy it); Ed25519's strict check needs the whole signed message; schemes that sign the
+//!   URL keep it for the end of the body.
 //!
 //! # MSRV
 //!

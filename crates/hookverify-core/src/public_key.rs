@@ -1,6 +1,15 @@
 //! [`PublicKey`] and [`SigningKey`]: the keys of the schemes that sign with Ed25519 (Discord,
 //! Standard Webhooks `v1a`) or ECDSA P-256 (SendGrid).
 
+#![cfg_attr(
+    not(any(feature = "ed25519", feature = "p256")),
+    allow(
+        unused,
+        unreachable_code,
+        reason = "without a public-key feature, the public-key paths are compiled out"
+    )
+)]
+
 use std::fmt;
 
 use crate::ConfigError;
@@ -228,13 +237,13 @@ impl SigningKey {
     /// The public key that verifies this key's signatures.
     #[must_use]
     pub fn public_key(&self) -> PublicKey {
-        match &self.0 {
+        match self.0 {
             #[cfg(feature = "ed25519")]
-            SigningKeyInner::Ed25519(key) => {
+            SigningKeyInner::Ed25519(ref key) => {
                 PublicKey(PublicKeyInner::Ed25519(key.verifying_key()))
             }
             #[cfg(feature = "p256")]
-            SigningKeyInner::P256(key) => PublicKey(PublicKeyInner::P256(*key.verifying_key())),
+            SigningKeyInner::P256(ref key) => PublicKey(PublicKeyInner::P256(*key.verifying_key())),
         }
     }
 }

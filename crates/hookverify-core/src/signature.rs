@@ -1,5 +1,14 @@
 //! Signature values: decoding text into tag bytes, and the bounded set of candidate tags.
 
+#![cfg_attr(
+    not(any(feature = "ed25519", feature = "p256")),
+    allow(
+        unused,
+        unreachable_code,
+        reason = "without a public-key feature, the public-key paths are compiled out"
+    )
+)]
+
 use base64_simd::{Base64, Out, STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
 use crate::mac::MAX_TAG_LEN;
@@ -119,8 +128,10 @@ pub(crate) enum Kind {
     #[default]
     Tag,
     /// An Ed25519 signature (64 bytes).
+    #[cfg(feature = "ed25519")]
     Ed25519,
     /// An ECDSA P-256 signature, as `r ‖ s` (64 bytes).
+    #[cfg(feature = "p256")]
     P256,
 }
 
@@ -332,6 +343,7 @@ mod tests {
         assert_eq!(candidates.for_key(0, Kind::Tag).count(), MAX_SIGNATURES);
     }
 
+    #[cfg(all(feature = "ed25519", feature = "p256"))]
     #[test]
     fn each_key_sees_only_its_kind_and_its_own_candidates() {
         let mut candidates = Candidates::<4>::new();

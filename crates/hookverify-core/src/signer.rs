@@ -1,5 +1,14 @@
 //! [`Signer`]: signing deliveries as a provider would, for tests, the CLI and senders.
 
+#![cfg_attr(
+    not(any(feature = "ed25519", feature = "p256")),
+    allow(
+        unused,
+        unreachable_code,
+        reason = "without a public-key feature, the public-key paths are compiled out"
+    )
+)]
+
 use std::fmt;
 use std::time::SystemTime;
 
@@ -257,14 +266,14 @@ impl Signer {
 
 /// A private key's signature of `message`: Ed25519's 64 bytes, or P-256's `r ‖ s`.
 fn sign_private(key: &SigningKey, message: &[u8]) -> Vec<u8> {
-    match &key.0 {
+    match key.0 {
         #[cfg(feature = "ed25519")]
-        SigningKeyInner::Ed25519(key) => {
+        SigningKeyInner::Ed25519(ref key) => {
             use ed25519_dalek::Signer as _;
             key.sign(message).to_bytes().to_vec()
         }
         #[cfg(feature = "p256")]
-        SigningKeyInner::P256(key) => {
+        SigningKeyInner::P256(ref key) => {
             use p256::ecdsa::signature::Signer as _;
             let signature: p256::ecdsa::Signature = key.sign(message);
             signature.to_bytes().to_vec()

@@ -1,6 +1,7 @@
 //! The subcommands, and what they share: building the verifier and reading the body.
 
 pub(crate) mod listen;
+pub(crate) mod schemes;
 pub(crate) mod send;
 pub(crate) mod sign;
 pub(crate) mod verify;
@@ -9,49 +10,86 @@ use std::io::Read as _;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
-use hookverify_core::{Algorithm, Encoding, Scheme, Verifier};
+use hookverify_core::{Algorithm, Encoding, KeyKind, Scheme, Signer, SigningKey, Verifier};
 
-use crate::cli::{AlgorithmName, BodyArgs, EncodingName, SchemeArgs, SchemeName};
+use crate::cli::{AlgorithmName, BodyArgs, EncodingName, SchemeArgs, SigningArgs};
+
+/// The scheme `--scheme` names, with the `hmac` options.
+pub(crate) fn scheme(args: &SchemeArgs) -> anyhow::Result<Scheme> {
+    if args.scheme != "hmac" {
+        if args.header.is_some() || args.prefix.is_some() {
+            bail!("--header and --prefix only apply to --scheme hmac");
+        }
+        return Scheme::preset(&args.scheme)
+            .with_context(|| format!("no scheme is named `{}`", args.scheme));
+    }
+    let Some(header) = &args.header else {
+        bail!("--scheme hmac needs --header");
+    };
+    let mut builder = Scheme::hmac(header.clone())
+        .algorithm(match args.algorithm {
+            AlgorithmName::Sha1 => Algorithm::Sha1,
+            AlgorithmName::Sha256 => Algorithm::Sha256,
+            AlgorithmName::Sha512 => Algorithm::Sha512,
+        })
+        .encoding(match args.encoding {
+            EncodingName::Hex => Encoding::Hex,
+            EncodingName::Base64 => Encoding::Base64,
+            EncodingName::Base64url => Encoding::Base64Url,
+        });
+    if let Some(prefix) = &args.prefix {
+        builder = builder.prefix(prefix.clone());
+    }
+    builder.build().context("invalid --scheme hmac options")
+}
 
 /// The verifier the scheme options describe, with an optional tolerance in seconds.
 pub(crate) fn verifier(args: &SchemeArgs, tolerance: Option<u64>) -> anyhow::Result<Verifier> {
-    let scheme = match args.scheme {
-        SchemeName::Github => Scheme::github(),
-        SchemeName::GithubSha1 => Scheme::github_legacy_sha1(),
-        SchemeName::Stripe => Scheme::stripe(),
-        SchemeName::Standard => Scheme::standard_webhooks(),
-        SchemeName::Hmac => {
-            let Some(header) = &args.header else {
-                bail!("--scheme hmac needs --header");
-            };
-            let mut builder = Scheme::hmac(header.clone())
-                .algorithm(match args.algorithm {
-                    AlgorithmName::Sha1 => Algorithm::Sha1,
-                    AlgorithmName::Sha256 => Algorithm::Sha256,
-                    AlgorithmName::Sha512 => Algorithm::Sha512,
-                })
-                .encoding(match args.encoding {
-                    EncodingName::Hex => Encoding::Hex,
-                    EncodingName::Base64 => Encoding::Base64,
-                    EncodingName::Base64url => Encoding::Base64Url,
-                });
-            if let Some(prefix) = &args.prefix {
-                builder = builder.prefix(prefix.clone());
-            }
-            builder.build().context("invalid --scheme hmac options")?
+    let scheme = scheme(args)?;
+    if args.secrets.is_empty() && args.public_keys.is_empty() {
+        match scheme.key_kind() {
+            KeyKind::PublicKey => bail!("--scheme {} needs --public-key", args.scheme),
+            _ => bail!("--scheme {} needs --secret", args.scheme),
         }
-    };
-    if args.scheme != SchemeName::Hmac && (args.header.is_some() || args.prefix.is_some()) {
-        bail!("--header and --prefix only apply to --scheme hmac");
     }
     let mut builder = Verifier::builder(scheme);
     for secret in &args.secrets {
         builder = builder.secret(secret);
     }
+    for key in &args.public_keys {
+        builder = builder.public_key(key);
+    }
     if let Some(seconds) = tolerance {
         builder = builder.tolerance(Duration::from_secs(seconds));
     }
-    builder.build().context("invalid --secret or --tolerance")
+    builder
+        .build()
+        .context("invalid --secret, --public-key or --tolerance")
+}
+
+/// The signer of `sign` and `send`: the private key when one is given, else the first secret.
+pub(crate) fn signer(args: &SchemeArgs, signing: &SigningArgs) -> anyhow::Result<Signer> {
+    let scheme = scheme(args)?;
+    if let Some(text) = &signing.private_key {
+        let key = signing_key(&scheme, text).context("invalid --private-key")?;
+        return Signer::with_signing_key(scheme, &key).context("invalid --private-key");
+    }
+    let Some(secret) = args.secrets.first() else {
+        match scheme.key_kind() {
+            KeyKind::PublicKey => bail!("--scheme {} signs with --private-key", args.scheme),
+            _ => bail!("--scheme {} needs --secret", args.scheme),
+        }
+    };
+    Signer::new(scheme, secret).context("invalid --secret")
+}
+
+/// A private key, in the form the scheme's provider uses.
+fn signing_key(scheme: &Scheme, text: &str) -> anyhow::Result<SigningKey> {
+    Ok(match scheme.name() {
+        "sendgrid" => SigningKey::p256(text)?,
+        "discord" => SigningKey::ed25519_hex(text)?,
+        _ => SigningKey::ed25519_standard_webhooks(text)?,
+    })
 }
 
 /// The raw body, from `--body-file` or standard input.

@@ -11,26 +11,39 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
 use crate::cli::SendArgs;
-use crate::command::{fresh_id, read_body, verifier};
+use crate::command::{fresh_id, read_body, signer};
 use crate::exit_code::Outcome;
 
 pub(crate) fn run(args: &SendArgs) -> anyhow::Result<Outcome> {
     if args.url.scheme_str() != Some("http") {
         bail!("--url must be an http:// URL (https is not supported: point it at your dev server)");
     }
-    let verifier = verifier(&args.scheme, None)?;
+    let signer = signer(&args.scheme, &args.signing)?;
     let body = read_body(&args.body)?;
-    let id = fresh_id()?;
-    let signed = verifier
-        .sign(&body, &SignOptions::at(SystemTime::now()).id(&id))
+    let id = match &args.signing.id {
+        Some(id) => id.clone(),
+        None => fresh_id()?,
+    };
+    let url = args.url.to_string();
+    let public_url = args.public_url.as_deref().unwrap_or(&url);
+    let signed = signer
+        .sign(
+            &body,
+            &SignOptions::at(SystemTime::now()).id(&id).url(public_url),
+        )
         .context("cannot sign")?;
+    let (signed, rewritten) = signed.into_parts();
+    let body = rewritten.unwrap_or(body);
 
     let mut request = Request::post(args.url.clone());
     let headers = request.headers_mut().context("cannot build the request")?;
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    // Twilio posts forms; everyone else here posts JSON. `-H` overrides it.
+    let content_type = if signer.scheme().name() == "twilio" {
+        "application/x-www-form-urlencoded"
+    } else {
+        "application/json"
+    };
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     for (name, value) in signed.iter().chain(&args.headers) {
         let name = HeaderName::from_bytes(name.as_bytes())
             .with_context(|| format!("`{name}` is not a header name"))?;

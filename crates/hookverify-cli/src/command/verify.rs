@@ -2,7 +2,8 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
+use hookverify_core::Request;
 
 use crate::cli::VerifyArgs;
 use crate::command::{read_body, verifier};
@@ -17,11 +18,24 @@ pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<Outcome> {
             .context("--now is out of range")?,
         None => SystemTime::now(),
     };
-    match verifier.verify(&args.headers, &body, now) {
+    if verifier.scheme().signs_request() && args.url.is_none() {
+        bail!(
+            "--scheme {} signs the request URL: give --url (and --method if not POST)",
+            args.scheme.scheme
+        );
+    }
+    let mut request = Request::new(&args.headers);
+    if let Some(url) = &args.url {
+        request = request.url(url);
+    }
+    if let Some(method) = &args.method {
+        request = request.method(method);
+    }
+    match verifier.verify(request, &body, now) {
         Ok(verified) => {
             println!("verified");
             println!("scheme: {}", verified.scheme());
-            println!("secret: {}", verified.secret_index() + 1);
+            println!("key: {}", verified.secret_index() + 1);
             if let Some(timestamp) = verified.timestamp() {
                 println!(
                     "timestamp: {}",

@@ -6,6 +6,15 @@
 //! one thing more: Linear keeps its signed timestamp in the JSON body, HubSpot names the
 //! signature's version in a header of its own.
 
+#![cfg_attr(
+    not(any(feature = "ed25519", feature = "p256")),
+    allow(
+        unused,
+        unreachable_code,
+        reason = "without a public-key feature, the public-key paths are compiled out"
+    )
+)]
+
 use std::sync::Arc;
 
 use super::content::{Content, Part, Piece};

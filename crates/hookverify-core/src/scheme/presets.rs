@@ -4,6 +4,15 @@
 //! carries what the CLI, the README table and the tests read: its name, headers, what it signs,
 //! its documentation and its tolerance.
 
+#![cfg_attr(
+    not(any(feature = "ed25519", feature = "p256")),
+    allow(
+        unused,
+        unreachable_code,
+        reason = "without a public-key feature, the public-key paths are compiled out"
+    )
+)]
+
 use std::time::Duration;
 
 use super::box_signatures::BoxSignatures;
