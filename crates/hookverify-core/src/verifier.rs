@@ -160,6 +160,7 @@ impl Verifier {
                 .write_before(&fields, &mut |data| running.update(data));
             verification.running = Some(running);
         }
+        // Kept for what is signed after the body and for the error that names the URL.
         if inner.scheme.signs_request() {
             verification.request = Some(Box::new(RequestText {
                 method: String::from_utf8_lossy(fields.method).into_owned(),
@@ -611,10 +612,7 @@ impl Verification {
 
     /// Whether this scheme needs the whole body at the end.
     pub(crate) fn keeps_body(&self) -> bool {
-        matches!(
-            self.verifier.scheme.family().body_use(),
-            BodyUse::SignedAndRead | BodyUse::Read
-        )
+        self.verifier.scheme.reads_body()
     }
 
     /// Feeds a chunk to the keys only; the caller keeps the body.

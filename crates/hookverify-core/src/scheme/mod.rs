@@ -229,6 +229,18 @@ impl Scheme {
             || self.inner.family.content().signs_request()
     }
 
+    /// Whether verification needs the whole body at the end (Twilio's form parameters, Mailgun's
+    /// fields, Linear's timestamp, Box's escaped form): a [`Verification`](crate::Verification)
+    /// then keeps what [`update`](crate::Verification::update) feeds it. Every other scheme only
+    /// streams the body through its keys.
+    #[must_use]
+    pub fn reads_body(&self) -> bool {
+        matches!(
+            self.inner.family.body_use(),
+            family::BodyUse::SignedAndRead | family::BodyUse::Read
+        )
+    }
+
     /// Interprets a secret exactly as the provider shows it to its user.
     ///
     /// Standard Webhooks secrets (and Svix's and GitLab's signing tokens) are `whsec_` followed

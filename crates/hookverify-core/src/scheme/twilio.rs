@@ -115,7 +115,9 @@ impl Family for Twilio {
         let body_hash = query_value(url, "bodySHA256");
         let params = match body_hash {
             Some(_) => Vec::new(),
-            None => sorted_params(body),
+            None => sorted_params(body).ok_or(VerifyError::MalformedBody {
+                expected: "a form of UTF-8 text",
+            })?,
         };
         let mut matched = None;
         for candidate_url in url_forms(url) {
@@ -151,7 +153,9 @@ impl Family for Twilio {
         }
         let params = match query_value(fields.url, "bodySHA256") {
             Some(_) => Vec::new(),
-            None => sorted_params(body),
+            None => sorted_params(body).ok_or(SignError::UnsignableBody {
+                expected: "a form of UTF-8 text",
+            })?,
         };
         let mut message = Vec::new();
         Signable {
@@ -183,12 +187,34 @@ impl Message for Signable<'_> {
     }
 }
 
-/// The body's form parameters, decoded, sorted by name and then value, duplicates dropped.
-fn sorted_params(body: &[u8]) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
-    let mut params: Vec<_> = form_urlencoded::parse(body).collect();
+/// The body's form parameters, decoded, sorted by name and then value, duplicates dropped;
+/// `None` when one does not decode to UTF-8 text (Twilio sends UTF-8, and a lossy decoding
+/// would let different bodies sign the same).
+fn sorted_params(body: &[u8]) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
+    let mut params = Vec::new();
+    for pair in body.split(|&b| b == b'&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = match memchr::memchr(b'=', pair) {
+            Some(at) => (pair.get(..at)?, pair.get(at + 1..)?),
+            None => (pair, &b""[..]),
+        };
+        params.push((decode(name)?, decode(value)?));
+    }
     params.sort_unstable();
     params.dedup();
-    params
+    Some(params)
+}
+
+/// One form component: `+` is a space, `%XX` a byte, and the result must be UTF-8.
+fn decode(component: &[u8]) -> Option<Cow<'_, str>> {
+    if !component.iter().any(|&b| b == b'+' || b == b'%') {
+        return std::str::from_utf8(component).ok().map(Cow::Borrowed);
+    }
+    let spaced: Vec<u8> = component
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    let decoded: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+    String::from_utf8(decoded).ok().map(Cow::Owned)
 }
 
 /// The first value of `name` in the URL's query, as written.
@@ -281,7 +307,8 @@ mod tests {
     fn parameters_are_sorted_by_name_then_value_without_duplicates() {
         let params = sorted_params(
             b"Sid=CA123&SidAccount=AC123&Digits=5678&Digits=1234&Digits=1234&Body=It%27s+amazing",
-        );
+        )
+        .unwrap();
         let flat: Vec<String> = params.iter().map(|(k, v)| format!("{k}{v}")).collect();
         assert_eq!(
             flat,
@@ -293,6 +320,9 @@ mod tests {
                 "SidAccountAC123"
             ]
         );
+        assert!(sorted_params(b"a=%FF").is_none());
+        assert!(sorted_params(b"a=\xff").is_none());
+        assert_eq!(sorted_params(b"&&a&b=").unwrap().len(), 2);
     }
 
     #[test]
