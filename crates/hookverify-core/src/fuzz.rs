@@ -164,6 +164,221 @@ pub fn hmac_scheme(data: &[u8]) {
     );
 }
 
+// ==== for the benchmarks ====
+
+/// The exact bytes `signer` signs for `body`: what a bare primitive must hash to be compared
+/// with verification fairly.
+///
+/// # Errors
+///
+/// As [`Signer::sign`](crate::Signer::sign).
+pub fn signed_message(
+    signer: &crate::Signer,
+    body: &[u8],
+    options: &SignOptions<'_>,
+) -> Result<Vec<u8>, crate::SignError> {
+    let seen = std::cell::RefCell::new(Vec::new());
+    signer.sign_observed(body, options, &|message| {
+        seen.borrow_mut().clear();
+        seen.borrow_mut().extend_from_slice(message);
+    })?;
+    Ok(seen.into_inner())
+}
+
+// ==== the parsers of the providers' presets ====
+
+/// A verifier of the preset `name` with a fixed key (cached per target by the caller).
+fn preset(name: &str) -> Option<Verifier> {
+    let scheme = Scheme::preset(name)?;
+    let builder = Verifier::builder(scheme);
+    match name {
+        "discord" => builder
+            .public_key("8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c"),
+        "sendgrid" => builder.public_key(
+            "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==",
+        ),
+        // base64 of "fuzz-secret", which every other scheme takes as text.
+        _ => builder.secret("whsec_ZnV6ei1zZWNyZXQ="),
+    }
+    .build()
+    .ok()
+}
+
+/// Keyed lists (`t=…,v1=…` of Calendly, `ts=…;h1=…` of Paddle) with arbitrary bytes; the
+/// first byte picks the header.
+pub fn keyed_list(data: &[u8]) {
+    static CALENDLY: OnceLock<Verifier> = OnceLock::new();
+    static PADDLE: OnceLock<Verifier> = OnceLock::new();
+    let (Some(calendly), Some(paddle)) = (
+        cached(&CALENDLY, || preset("calendly")),
+        cached(&PADDLE, || preset("paddle")),
+    ) else {
+        return;
+    };
+    let (verifier, name) = match data.split_first() {
+        Some((selector, _)) if selector % 2 == 1 => (paddle, "Paddle-Signature"),
+        _ => (calendly, "Calendly-Webhook-Signature"),
+    };
+    never_accepts(
+        verifier,
+        &[(name, data.get(1..).unwrap_or_default())],
+        BODY,
+        at(NOW),
+    );
+}
+
+/// Timestamps in every format: arbitrary text never panics, and what parses is written back
+/// (as the signer would) into text that parses to the same instant.
+pub fn timestamps(data: &[u8]) {
+    for format in [
+        TimestampFormat::UnixSeconds,
+        TimestampFormat::UnixMillis,
+        TimestampFormat::Rfc3339,
+    ] {
+        let Ok(millis) = format.parse(data) else {
+            continue;
+        };
+        let Some(time) = crate::timestamp::time(millis) else {
+            continue;
+        };
+        let written = format.format(time);
+        let again = format.parse(written.as_bytes());
+        let expected = match format {
+            // Seconds drop the milliseconds.
+            TimestampFormat::UnixSeconds => millis / 1000 * 1000,
+            _ => millis,
+        };
+        assert_eq!(
+            again,
+            Ok(expected),
+            "{format:?}: {written} does not round-trip"
+        );
+    }
+}
+
+/// Twilio: the first line is the URL, the second the signature, the rest the form body; and
+/// the same URL through HubSpot v3's decoding. Never a panic, never a verified forgery.
+pub fn request_urls(data: &[u8]) {
+    static TWILIO: OnceLock<Verifier> = OnceLock::new();
+    static HUBSPOT: OnceLock<Verifier> = OnceLock::new();
+    let (Some(twilio), Some(hubspot)) = (
+        cached(&TWILIO, || preset("twilio")),
+        cached(&HUBSPOT, || preset("hubspot-v3")),
+    ) else {
+        return;
+    };
+    let mut lines = data.splitn(3, |&b| b == b'\n');
+    let (Some(url), Some(signature)) = (lines.next(), lines.next()) else {
+        return;
+    };
+    let body = lines.next().unwrap_or_default();
+    let Ok(url) = std::str::from_utf8(url) else {
+        return;
+    };
+    let headers = [
+        ("X-Twilio-Signature", signature),
+        ("X-HubSpot-Signature-v3", signature),
+        ("X-HubSpot-Request-Timestamp", b"1700000000000".as_slice()),
+    ];
+    for verifier in [twilio, hubspot] {
+        let request = crate::Request::new(&headers[..]).method("POST").url(url);
+        match verifier.verify(request, body, at(NOW)) {
+            Ok(_) => panic!("{}: a forged request verified", verifier.scheme().name()),
+            Err(error) => assert!(matches!(error.status_code(), 400 | 401), "{error:?}"),
+        }
+    }
+}
+
+/// Bodies that carry signed fields (Mailgun's signature, Linear's timestamp): arbitrary bytes
+/// never panic and never verify.
+pub fn body_fields(data: &[u8]) {
+    static MAILGUN: OnceLock<Verifier> = OnceLock::new();
+    static LINEAR: OnceLock<Verifier> = OnceLock::new();
+    let (Some(mailgun), Some(linear)) = (
+        cached(&MAILGUN, || preset("mailgun")),
+        cached(&LINEAR, || preset("linear")),
+    ) else {
+        return;
+    };
+    let no_headers: [(&str, &[u8]); 0] = [];
+    let outcome = mailgun.verify(&no_headers, data, at(NOW));
+    assert!(outcome.is_err(), "an arbitrary Mailgun body verified");
+    let headers = [("Linear-Signature", "00".repeat(32))];
+    let outcome = linear.verify(&headers, data, at(NOW));
+    assert!(outcome.is_err(), "an arbitrary Linear body verified");
+}
+
+/// Ed25519 (Discord, hex) and DER ECDSA (SendGrid, base64) signatures with arbitrary bytes.
+pub fn asymmetric_signatures(data: &[u8]) {
+    static DISCORD: OnceLock<Verifier> = OnceLock::new();
+    static SENDGRID: OnceLock<Verifier> = OnceLock::new();
+    let (Some(discord), Some(sendgrid)) = (
+        cached(&DISCORD, || preset("discord")),
+        cached(&SENDGRID, || preset("sendgrid")),
+    ) else {
+        return;
+    };
+    let timestamp = b"1700000000".as_slice();
+    never_accepts(
+        discord,
+        &[
+            ("X-Signature-Ed25519", data),
+            ("X-Signature-Timestamp", timestamp),
+        ],
+        BODY,
+        at(NOW),
+    );
+    never_accepts(
+        sendgrid,
+        &[
+            ("X-Twilio-Email-Event-Webhook-Signature", data),
+            ("X-Twilio-Email-Event-Webhook-Timestamp", timestamp),
+        ],
+        BODY,
+        at(NOW),
+    );
+}
+
+/// Every preset of the registry, with arbitrary values under every header any of them reads:
+/// never a panic, never a verified forgery, one-shot and streaming agreeing.
+pub fn presets(data: &[u8]) {
+    let mut input = Unstructured::new(data);
+    let Ok(index) = u8::arbitrary(&mut input) else {
+        return;
+    };
+    let Ok(values) = <[Vec<u8>; 4]>::arbitrary(&mut input) else {
+        return;
+    };
+    let body = input.take_rest();
+    let presets = Scheme::presets();
+    let Some(row) = presets.get(usize::from(index) % presets.len().max(1)) else {
+        return;
+    };
+    let Some(verifier) = preset(row.name()) else {
+        return;
+    };
+    let headers: Vec<(&str, &[u8])> = row
+        .headers()
+        .iter()
+        .zip(values.iter().cycle())
+        .map(|(name, value)| (*name, value.as_slice()))
+        .collect();
+    let request = crate::Request::new(&headers[..])
+        .method("POST")
+        .url("https://hooks.example.com/fuzz");
+    let one_shot = verifier.verify(request, body, at(NOW));
+    let streamed = verifier
+        .begin(request, at(NOW))
+        .and_then(|mut verification| {
+            for chunk in body.chunks(7) {
+                verification.update(chunk);
+            }
+            verification.finish()
+        });
+    assert_eq!(one_shot, streamed, "{}: streaming disagrees", row.name());
+    assert!(one_shot.is_err(), "{}: forged headers verified", row.name());
+}
+
 // ==== the whole path ====
 
 /// Arbitrary scheme, secrets, headers, body, chunking and clock: never a panic, and streaming in

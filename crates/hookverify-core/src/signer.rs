@@ -204,6 +204,17 @@ impl Signer {
         body: &[u8],
         options: &SignOptions<'_>,
     ) -> Result<SignedDelivery, SignError> {
+        self.sign_observed(body, options, &|_| {})
+    }
+
+    /// [`sign`](Self::sign), showing `observe` the exact bytes signed (for the benchmarks'
+    /// floor, which must hash the same bytes).
+    pub(crate) fn sign_observed(
+        &self,
+        body: &[u8],
+        options: &SignOptions<'_>,
+        observe: &dyn Fn(&[u8]),
+    ) -> Result<SignedDelivery, SignError> {
         let scheme = &self.scheme;
         let id = if scheme.has_id() {
             let id = options.id.ok_or(SignError::MissingId)?;
@@ -241,7 +252,10 @@ impl Signer {
             SignerKey::Shared(key) => scheme.family().sign(
                 &SignWith {
                     kind: Kind::Tag,
-                    sign: &|message| sign_shared(key, message),
+                    sign: &|message| {
+                        observe(message);
+                        sign_shared(key, message)
+                    },
                     token: key.token(),
                 },
                 body,
@@ -250,7 +264,10 @@ impl Signer {
             SignerKey::Private(key) => scheme.family().sign(
                 &SignWith {
                     kind: key.public_key().kind(),
-                    sign: &|message| sign_private(key, message),
+                    sign: &|message| {
+                        observe(message);
+                        sign_private(key, message)
+                    },
                     token: None,
                 },
                 body,

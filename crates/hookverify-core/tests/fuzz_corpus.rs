@@ -46,4 +46,10 @@ replay!(
     hmac_scheme,
     verify,
     roundtrip,
+    keyed_list,
+    timestamps,
+    request_urls,
+    body_fields,
+    asymmetric_signatures,
+    presets,
 );

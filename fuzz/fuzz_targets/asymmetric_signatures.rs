@@ -1,0 +1,5 @@
+//! Ed25519 (Discord) and DER ECDSA (SendGrid) signatures never verify arbitrary bytes.
+
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_core::__fuzz::asymmetric_signatures(data));

@@ -1,0 +1,5 @@
+//! Mailgun's and Linear's signed body fields never verify arbitrary bodies.
+
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_core::__fuzz::body_fields(data));
