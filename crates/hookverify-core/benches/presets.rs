@@ -234,22 +234,21 @@ fn presets(c: &mut Criterion) {
     for preset in Scheme::presets() {
         let scheme = preset.scheme();
         let (signer, private) = signer(&scheme);
-        let verifier = match &private {
-            Some(key) => Verifier::builder(scheme.clone())
+        let verifier = if let Some(key) = &private {
+            Verifier::builder(scheme.clone())
                 .raw_public_key(key.public_key())
                 .build()
-                .unwrap(),
-            None => {
-                let secret = if key_bytes(&scheme).len() == 32 {
-                    STANDARD_SECRET
-                } else {
-                    SECRET
-                };
-                Verifier::builder(scheme.clone())
-                    .secret(secret)
-                    .build()
-                    .unwrap()
-            }
+                .unwrap()
+        } else if key_bytes(&scheme).len() == 32 {
+            Verifier::builder(scheme.clone())
+                .secret(STANDARD_SECRET)
+                .build()
+                .unwrap()
+        } else {
+            Verifier::builder(scheme.clone())
+                .secret(SECRET)
+                .build()
+                .unwrap()
         };
         assert_eq!(
             verifier.scheme().key_kind() == KeyKind::PublicKey,
