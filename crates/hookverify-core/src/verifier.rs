@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::key::{Key, Keyring, Running};
-use crate::scheme::family::{BodyFields, BodyUse, Family as _, Head};
+use crate::scheme::family::{BodyFields, BodyUse, Family as _, Head, Stamp as HeadStamp};
 use crate::scheme::{Fields, KeyKind, Name, Tolerance};
 use crate::signature::Candidates;
 use crate::timestamp;
@@ -99,11 +99,6 @@ impl Verifier {
     ) -> Result<Verified, VerifyError> {
         let request = request.into_request();
         let inner = &*self.inner;
-        if inner.scheme.family().body_use() != BodyUse::Signed {
-            let mut verification = self.begin(request, now)?;
-            verification.absorb(body);
-            return verification.conclude(Some(body));
-        }
         if inner.scheme.family().max_candidates() == 1 {
             inner.verify::<1, _>(&request, body, now)
         } else {
@@ -238,7 +233,7 @@ impl Verifier {
 }
 
 impl Inner {
-    /// [`Verifier::verify`] for streamed schemes, with room for `N` candidates.
+    /// [`Verifier::verify`], with room for `N` candidates.
     ///
     /// The same steps as begin/update/finish, without building a `Verification`: its kilobytes
     /// of per-key states and candidates would only be copied around here.
@@ -248,19 +243,79 @@ impl Inner {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified, VerifyError> {
+        let now_ms = timestamp::millis(now);
+        let family = self.scheme.family();
         let mut candidates = Candidates::<N>::new().with_public_keys(self.keys.has_public_keys());
-        let head = self.read(request, &mut candidates, timestamp::millis(now))?;
+        let head = self.read(request, &mut candidates, now_ms)?;
         let fields = self.fields(request, &head)?;
-        let message = self.scheme.family().content().message(fields, body);
-        let secret_index = self
-            .keys
-            .first_match(&message, &candidates)
-            .map_err(|error| self.for_url(error, fields.url))?;
-        Ok(self.verified(
-            head.timestamp.map(|stamp| stamp.millis),
-            head.id,
-            secret_index,
-        ))
+        let read = self.read_body(body, &mut candidates, now_ms)?;
+        let proved = match family.body_use() {
+            BodyUse::Signed | BodyUse::SignedAndRead => {
+                let message = family.content().message(fields, body);
+                self.keys
+                    .first_match(&message, &candidates)
+                    .or_else(|error| {
+                        family
+                            .retry(&self.keys, &fields, body, &candidates)
+                            .ok_or(error)
+                    })
+            }
+            unstreamed => self.prove_whole(unstreamed, &fields, &read, body, &candidates),
+        };
+        self.settle(proved, &fields, &read, &head)
+    }
+
+    /// Reads what the family keeps in the body, and checks a timestamp found there.
+    fn read_body<'b, const N: usize>(
+        &self,
+        body: &'b [u8],
+        candidates: &mut Candidates<N>,
+        now_ms: u64,
+    ) -> Result<BodyFields<'b>, VerifyError> {
+        let family = self.scheme.family();
+        if !matches!(family.body_use(), BodyUse::SignedAndRead | BodyUse::Read) {
+            return Ok(BodyFields::default());
+        }
+        let read = family.read_body(body, candidates)?;
+        if let Some(millis) = read.millis {
+            self.check_fresh(millis, now_ms)?;
+        }
+        Ok(read)
+    }
+
+    /// The verdict of a family that does not stream the body through its keys.
+    fn prove_whole<const N: usize>(
+        &self,
+        body_use: BodyUse,
+        fields: &Fields<'_>,
+        read: &BodyFields<'_>,
+        body: &[u8],
+        candidates: &Candidates<N>,
+    ) -> Result<usize, VerifyError> {
+        match body_use {
+            BodyUse::Read => self
+                .scheme
+                .family()
+                .prove(&self.keys, fields, read, body, candidates),
+            _ => self.keys.first_match(&crate::mac::Whole(&[]), candidates),
+        }
+    }
+
+    /// The outcome, from which key proved the delivery: the timestamp and id come from the body
+    /// for families that keep them there, from the head otherwise.
+    fn settle(
+        &self,
+        proved: Result<usize, VerifyError>,
+        fields: &Fields<'_>,
+        read: &BodyFields<'_>,
+        head: &Head<'_>,
+    ) -> Result<Verified, VerifyError> {
+        let secret_index = proved.map_err(|error| self.for_url(error, fields.url))?;
+        let timestamp = read
+            .millis
+            .or_else(|| head.timestamp.map(|stamp| stamp.millis));
+        let id = read.id.as_deref().map(str::as_bytes).or(head.id);
+        Ok(self.verified(timestamp, id, secret_index))
     }
 
     /// Reads the head into `candidates` and checks freshness at `now` (milliseconds).
@@ -628,31 +683,24 @@ impl Verification {
         let inner = Arc::clone(&self.verifier);
         let family = inner.scheme.family();
         let body = body.unwrap_or_default();
-        let body_use = family.body_use();
-
-        let read = if matches!(body_use, BodyUse::SignedAndRead | BodyUse::Read) {
-            family.read_body(body, &mut self.candidates)?
-        } else {
-            BodyFields::default()
-        };
-        if let Some((_, millis)) = &read.timestamp {
-            inner.check_fresh(*millis, self.now_ms)?;
-        }
-
+        let read = inner.read_body(body, &mut self.candidates, self.now_ms)?;
         let (method, url) = self.request.as_deref().map_or((&b""[..], &b""[..]), |r| {
             (r.method.as_bytes(), r.url.as_bytes())
         });
+        let head = Head {
+            timestamp: self.timestamp.as_ref().map(|stamp| HeadStamp {
+                text: stamp.text.as_bytes(),
+                millis: stamp.millis,
+            }),
+            id: self.id.as_ref().map(Inline::as_bytes),
+        };
         let fields = Fields {
-            timestamp: self
-                .timestamp
-                .as_ref()
-                .map_or(&[][..], |stamp| stamp.text.as_bytes()),
-            id: self.id.as_ref().map_or(&[][..], Inline::as_bytes),
+            timestamp: head.timestamp.map_or(&[][..], |stamp| stamp.text),
+            id: head.id.unwrap_or_default(),
             method,
             url,
         };
-
-        let proved = match body_use {
+        let proved = match family.body_use() {
             BodyUse::Signed | BodyUse::SignedAndRead => {
                 let mut running = self.running.take().ok_or(VerifyError::SignatureMismatch)?;
                 family
@@ -666,23 +714,9 @@ impl Verification {
                             .ok_or(error)
                     })
             }
-            BodyUse::Read => family.prove(&inner.keys, &fields, &read, body, &self.candidates),
-            BodyUse::Unsigned => inner
-                .keys
-                .first_match(&crate::mac::Whole(&[]), &self.candidates),
+            unstreamed => inner.prove_whole(unstreamed, &fields, &read, body, &self.candidates),
         };
-        let secret_index = proved.map_err(|error| inner.for_url(error, url))?;
-
-        let timestamp = read
-            .timestamp
-            .as_ref()
-            .map(|(_, millis)| *millis)
-            .or_else(|| self.timestamp.as_ref().map(|stamp| stamp.millis));
-        let id = match &read.id {
-            Some(id) => Some(id.as_bytes()),
-            None => self.id.as_ref().map(Inline::as_bytes),
-        };
-        Ok(inner.verified(timestamp, id, secret_index))
+        inner.settle(proved, &fields, &read, &head)
     }
 }
 

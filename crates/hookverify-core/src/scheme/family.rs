@@ -13,6 +13,8 @@
 //!    in [`Family::read_body`]; [`BodyUse::Read`] families then give the verdict themselves in
 //!    [`Family::prove`], streamed ones may try a second form in [`Family::retry`].
 
+use std::borrow::Cow;
+
 use super::content::{Content, Fields};
 use super::{
     box_signatures::BoxSignatures, header::Header, keyed_list::KeyedList, mailgun::Mailgun,
@@ -39,12 +41,15 @@ pub(crate) struct Head<'r> {
     pub(crate) id: Option<&'r [u8]>,
 }
 
-/// What a family read from the body, for those that keep their timestamp or id there.
+/// What a family read from the body, for those that keep their timestamp or id there; borrowed
+/// from the body wherever it needed no unescaping.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct BodyFields {
-    /// The timestamp's text as signed, and its value in milliseconds.
-    pub(crate) timestamp: Option<(String, u64)>,
-    pub(crate) id: Option<String>,
+pub(crate) struct BodyFields<'b> {
+    /// The timestamp, in milliseconds since the epoch; checked for freshness.
+    pub(crate) millis: Option<u64>,
+    /// The timestamp's text, for families that sign it as it was sent.
+    pub(crate) timestamp: Option<Cow<'b, str>>,
+    pub(crate) id: Option<Cow<'b, str>>,
 }
 
 /// What the body is to a family.
@@ -150,11 +155,11 @@ pub(crate) trait Family {
     ) -> Result<Head<'r>, VerifyError>;
 
     /// Reads what the whole body holds, for families that read it.
-    fn read_body<const N: usize>(
+    fn read_body<'b, const N: usize>(
         &self,
-        body: &[u8],
+        body: &'b [u8],
         candidates: &mut Candidates<N>,
-    ) -> Result<BodyFields, VerifyError> {
+    ) -> Result<BodyFields<'b>, VerifyError> {
         let _ = (body, candidates);
         Ok(BodyFields::default())
     }
@@ -165,7 +170,7 @@ pub(crate) trait Family {
         &self,
         keys: &Keyring,
         fields: &Fields<'_>,
-        read: &BodyFields,
+        read: &BodyFields<'_>,
         body: &[u8],
         candidates: &Candidates<N>,
     ) -> Result<usize, VerifyError> {
@@ -268,11 +273,11 @@ impl Family for Families {
         dispatch!(self, f => f.read_head(request, candidates))
     }
 
-    fn read_body<const N: usize>(
+    fn read_body<'b, const N: usize>(
         &self,
-        body: &[u8],
+        body: &'b [u8],
         candidates: &mut Candidates<N>,
-    ) -> Result<BodyFields, VerifyError> {
+    ) -> Result<BodyFields<'b>, VerifyError> {
         dispatch!(self, f => f.read_body(body, candidates))
     }
 
@@ -280,7 +285,7 @@ impl Family for Families {
         &self,
         keys: &Keyring,
         fields: &Fields<'_>,
-        read: &BodyFields,
+        read: &BodyFields<'_>,
         body: &[u8],
         candidates: &Candidates<N>,
     ) -> Result<usize, VerifyError> {

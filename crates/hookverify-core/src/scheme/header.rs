@@ -273,18 +273,17 @@ impl Family for Header {
         Ok(Head { timestamp, id })
     }
 
-    fn read_body<const N: usize>(
+    fn read_body<'b, const N: usize>(
         &self,
-        body: &[u8],
+        body: &'b [u8],
         _candidates: &mut Candidates<N>,
-    ) -> Result<BodyFields, VerifyError> {
+    ) -> Result<BodyFields<'b>, VerifyError> {
         if !self.body_timestamp {
             return Ok(BodyFields::default());
         }
-        let millis = linear_millis(body)?;
         Ok(BodyFields {
-            timestamp: Some((millis.to_string(), millis)),
-            id: None,
+            millis: Some(linear_millis(body)?),
+            ..BodyFields::default()
         })
     }
 

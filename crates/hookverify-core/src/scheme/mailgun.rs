@@ -146,11 +146,11 @@ impl Family for Mailgun {
         Ok(Head::default())
     }
 
-    fn read_body<const N: usize>(
+    fn read_body<'b, const N: usize>(
         &self,
-        body: &[u8],
+        body: &'b [u8],
         candidates: &mut Candidates<N>,
-    ) -> Result<BodyFields, VerifyError> {
+    ) -> Result<BodyFields<'b>, VerifyError> {
         let found = read(body)?;
         let signature = found
             .signature
@@ -185,8 +185,9 @@ impl Family for Mailgun {
             });
         }
         Ok(BodyFields {
-            timestamp: Some((timestamp.into_owned(), millis)),
-            id: Some(token.into_owned()),
+            millis: Some(millis),
+            timestamp: Some(timestamp),
+            id: Some(token),
         })
     }
 
@@ -194,11 +195,11 @@ impl Family for Mailgun {
         &self,
         keys: &Keyring,
         _fields: &Fields<'_>,
-        read: &BodyFields,
+        read: &BodyFields<'_>,
         _body: &[u8],
         candidates: &Candidates<N>,
     ) -> Result<usize, VerifyError> {
-        let (Some((timestamp, _)), Some(token)) = (&read.timestamp, &read.id) else {
+        let (Some(timestamp), Some(token)) = (&read.timestamp, &read.id) else {
             return Err(VerifyError::SignatureMismatch);
         };
         keys.first_match(&Pair(timestamp.as_bytes(), token.as_bytes()), candidates)

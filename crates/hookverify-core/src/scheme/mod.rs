@@ -65,6 +65,8 @@ struct Inner {
     family: Families,
     primitive: Primitive,
     tolerance: Option<Tolerance>,
+    /// Whether the method and URL are signed; asked on every verification.
+    signs_request: bool,
 }
 
 /// A scheme's name. The presets' names are constants, so handing one to each
@@ -119,12 +121,15 @@ impl Scheme {
         primitive: Primitive,
         tolerance: Option<Tolerance>,
     ) -> Self {
+        let signs_request =
+            matches!(family, Families::Twilio(_)) || family.content().signs_request();
         Self {
             inner: Arc::new(Inner {
                 name,
                 family,
                 primitive,
                 tolerance,
+                signs_request,
             }),
         }
     }
@@ -225,8 +230,7 @@ impl Scheme {
     /// [`Request`](crate::Request).
     #[must_use]
     pub fn signs_request(&self) -> bool {
-        matches!(self.inner.family, Families::Twilio(_))
-            || self.inner.family.content().signs_request()
+        self.inner.signs_request
     }
 
     /// Whether verification needs the whole body at the end (Twilio's form parameters, Mailgun's

@@ -106,7 +106,7 @@ impl Family for Twilio {
         &self,
         keys: &Keyring,
         fields: &Fields<'_>,
-        _read: &BodyFields,
+        _read: &BodyFields<'_>,
         body: &[u8],
         candidates: &Candidates<N>,
     ) -> Result<usize, VerifyError> {
@@ -119,10 +119,11 @@ impl Family for Twilio {
                 expected: "a form of UTF-8 text",
             })?,
         };
+        let (without_port, with_port) = url_forms(url);
         let mut matched = None;
-        for candidate_url in url_forms(url) {
+        for form in std::iter::once(without_port).chain(with_port) {
             let message = Signable {
-                url: &candidate_url,
+                url: form,
                 params: &params,
             };
             if let Ok(index) = keys.first_match(&message, candidates) {
@@ -159,7 +160,7 @@ impl Family for Twilio {
         };
         let mut message = Vec::new();
         Signable {
-            url: fields.url,
+            url: [fields.url, "", ""],
             params: &params,
         }
         .write_into(&mut message);
@@ -171,15 +172,17 @@ impl Family for Twilio {
     }
 }
 
-/// What Twilio signs: the URL, then each parameter's name and value.
+/// What Twilio signs: the URL (in pieces), then each parameter's name and value.
 struct Signable<'a> {
-    url: &'a str,
+    url: [&'a str; 3],
     params: &'a [(Cow<'a, str>, Cow<'a, str>)],
 }
 
 impl Message for Signable<'_> {
     fn write(&self, update: &mut impl FnMut(&[u8])) {
-        update(self.url.as_bytes());
+        for piece in self.url {
+            update(piece.as_bytes());
+        }
         for (name, value) in self.params {
             update(name.as_bytes());
             update(value.as_bytes());
@@ -191,77 +194,113 @@ impl Message for Signable<'_> {
 /// `None` when one does not decode to UTF-8 text (Twilio sends UTF-8, and a lossy decoding
 /// would let different bodies sign the same).
 fn sorted_params(body: &[u8]) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
+    // Checked once: every component is then a `str` (split at ASCII bytes), and only what
+    // percent-decoding produces needs checking again.
+    let body = std::str::from_utf8(body).ok()?;
     let mut params = Vec::new();
-    for pair in body.split(|&b| b == b'&').filter(|pair| !pair.is_empty()) {
-        let (name, value) = match memchr::memchr(b'=', pair) {
+    for pair in split_ascii(body, b'&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = match memchr::memchr(b'=', pair.as_bytes()) {
             Some(at) => (pair.get(..at)?, pair.get(at + 1..)?),
-            None => (pair, &b""[..]),
+            None => (pair, ""),
         };
-        params.push((decode(name)?, decode(value)?));
+        // Most pairs have nothing to decode: one scan of the pair tells.
+        if memchr::memchr2(b'+', b'%', pair.as_bytes()).is_none() {
+            params.push((Cow::Borrowed(name), Cow::Borrowed(value)));
+        } else {
+            params.push((decode(name)?, decode(value)?));
+        }
     }
     params.sort_unstable();
     params.dedup();
     Some(params)
 }
 
-/// One form component: `+` is a space, `%XX` a byte, and the result must be UTF-8.
-fn decode(component: &[u8]) -> Option<Cow<'_, str>> {
-    if !component.iter().any(|&b| b == b'+' || b == b'%') {
-        return std::str::from_utf8(component).ok().map(Cow::Borrowed);
+/// Splits `text` on an ASCII `separator`, found with `memchr` (`str::split` looks byte by byte
+/// for short texts, and form values can be long).
+fn split_ascii(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        if let Some(at) = memchr::memchr(separator, current.as_bytes()) {
+            rest = current.get(at + 1..);
+            current.get(..at)
+        } else {
+            rest = None;
+            Some(current)
+        }
+    })
+}
+
+/// One form component: `+` is a space, `%XX` a byte, and the result must be UTF-8. Borrowed
+/// when there is nothing to decode.
+fn decode(component: &str) -> Option<Cow<'_, str>> {
+    if memchr::memchr2(b'+', b'%', component.as_bytes()).is_none() {
+        return Some(Cow::Borrowed(component));
     }
-    let spaced: Vec<u8> = component
-        .iter()
-        .map(|&b| if b == b'+' { b' ' } else { b })
-        .collect();
-    let decoded: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+    // An escape never spans a `+` (not a hex digit), so the pieces between them decode alone.
+    let mut decoded = Vec::with_capacity(component.len());
+    for (index, piece) in split_ascii(component, b'+').enumerate() {
+        if index > 0 {
+            decoded.push(b' ');
+        }
+        decoded.extend(percent_encoding::percent_decode_str(piece));
+    }
     String::from_utf8(decoded).ok().map(Cow::Owned)
 }
 
 /// The first value of `name` in the URL's query, as written.
 fn query_value<'u>(url: &'u str, name: &str) -> Option<&'u str> {
-    let query = url.split_once('?')?.1;
-    let query = query.split_once('#').map_or(query, |(query, _)| query);
-    query.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (key == name).then_some(value)
-    })
+    let bytes = url.as_bytes();
+    let query = bytes.get(memchr::memchr(b'?', bytes)? + 1..)?;
+    let query = query.get(..memchr::memchr(b'#', query).unwrap_or(query.len()))?;
+    let value = split_on(query, b'&').find_map(|pair| {
+        let (key, value) = split_once(pair, b'=').unwrap_or((pair, b""));
+        (key == name.as_bytes()).then_some(value)
+    })?;
+    // `value` ends before a `&`, a `#` or the end, all ASCII: its bounds are char boundaries.
+    std::str::from_utf8(value).ok()
 }
 
 /// The forms of `url` Twilio may have signed: without any port, and with its port (the default
-/// one added when it has none). One form when both are the same.
-fn url_forms(url: &str) -> Vec<String> {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return vec![url.to_owned()];
+/// one added when it has none); the second is `None` for a URL without a scheme. Each form is the
+/// URL up to its host, the port with its `:` (or nothing), and the rest.
+///
+/// Every split is at an ASCII byte, so each piece is a `str` slice of `url`.
+fn url_forms(url: &str) -> ([&str; 3], Option<[&str; 3]>) {
+    let bytes = url.as_bytes();
+    let after_scheme = match memchr::memchr(b':', bytes) {
+        Some(colon) if bytes.get(colon + 1..colon + 3) == Some(b"//") => colon + 3,
+        _ => return ([url, "", ""], None),
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let host_start = authority.rfind('@').map_or(0, |at| at + 1);
-    let (userinfo, host_port) = authority.split_at(host_start);
+    let rest = bytes.get(after_scheme..).unwrap_or_default();
+    let authority_end =
+        after_scheme + memchr::memchr3(b'/', b'?', b'#', rest).unwrap_or(rest.len());
+    let authority = bytes.get(after_scheme..authority_end).unwrap_or_default();
+    let host_start = authority
+        .iter()
+        .rposition(|&b| b == b'@')
+        .map_or(0, |at| at + 1);
+    let host_port = authority.get(host_start..).unwrap_or_default();
     // The port follows the last `:` outside an IPv6 literal's brackets.
-    let host_end = match host_port.rfind(']') {
-        Some(bracket) => host_port
-            .get(bracket + 1..)
-            .and_then(|after| after.starts_with(':').then_some(bracket + 1))
+    let port_at = match host_port.iter().rposition(|&b| b == b']') {
+        Some(bracket) => match host_port.get(bracket + 1) {
+            Some(b':') => bracket + 1,
+            _ => host_port.len(),
+        },
+        None => host_port
+            .iter()
+            .rposition(|&b| b == b':')
             .unwrap_or(host_port.len()),
-        None => host_port.rfind(':').unwrap_or(host_port.len()),
     };
-    let (host, port) = host_port.split_at(host_end);
-    let without = format!("{scheme}://{userinfo}{host}{tail}");
-    let with = if port.is_empty() {
-        let default = if scheme.eq_ignore_ascii_case("https") {
-            ":443"
-        } else {
-            ":80"
-        };
-        format!("{scheme}://{userinfo}{host}{default}{tail}")
-    } else {
-        url.to_owned()
+    let host_end = after_scheme + host_start + port_at;
+    let piece = |range: std::ops::Range<usize>| url.get(range).unwrap_or_default();
+    let (head, tail) = (piece(0..host_end), piece(authority_end..url.len()));
+    let port = match piece(host_end..authority_end) {
+        "" if piece(0..after_scheme).eq_ignore_ascii_case("https://") => ":443",
+        "" => ":80",
+        port => port,
     };
-    if with == without {
-        vec![without]
-    } else {
-        vec![without, with]
-    }
+    ([head, "", tail], Some([head, port, tail]))
 }
 
 fn split_once(bytes: &[u8], separator: u8) -> Option<(&[u8], &[u8])> {
@@ -275,32 +314,39 @@ mod tests {
 
     #[test]
     fn urls_are_tried_without_and_with_their_port() {
+        let forms = |url| {
+            let (without, with) = url_forms(url);
+            std::iter::once(without)
+                .chain(with)
+                .map(|pieces| pieces.concat())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
-            url_forms("https://mycompany.com/myapp.php?foo=1&bar=2"),
+            forms("https://mycompany.com/myapp.php?foo=1&bar=2"),
             [
                 "https://mycompany.com/myapp.php?foo=1&bar=2",
                 "https://mycompany.com:443/myapp.php?foo=1&bar=2"
             ]
         );
         assert_eq!(
-            url_forms("http://mycompany.com:1234/myapp.php"),
+            forms("http://mycompany.com:1234/myapp.php"),
             [
                 "http://mycompany.com/myapp.php",
                 "http://mycompany.com:1234/myapp.php"
             ]
         );
         assert_eq!(
-            url_forms("http://user:pass@example.com"),
+            forms("http://user:pass@example.com"),
             [
                 "http://user:pass@example.com",
                 "http://user:pass@example.com:80"
             ]
         );
         assert_eq!(
-            url_forms("https://[::1]:8443/hook"),
-            ["https://[::1]/hook", "https://[::1]:8443/hook"]
+            forms("HTTPS://[::1]:8443/hook"),
+            ["HTTPS://[::1]/hook", "HTTPS://[::1]:8443/hook"]
         );
-        assert_eq!(url_forms("not a url"), ["not a url"]);
+        assert_eq!(forms("not a url"), ["not a url"]);
     }
 
     #[test]
@@ -321,6 +367,8 @@ mod tests {
             ]
         );
         assert!(sorted_params(b"a=%FF").is_none());
+        let decoded = sorted_params(b"a=1+%2B+2%+%zz%4").unwrap();
+        assert_eq!(decoded[0].1, "1 + 2% %zz%4");
         assert!(sorted_params(b"a=\xff").is_none());
         assert_eq!(sorted_params(b"&&a&b=").unwrap().len(), 2);
     }
@@ -331,5 +379,7 @@ mod tests {
         assert_eq!(query_value(url, "bodySHA256"), Some("0a1f"));
         assert_eq!(query_value(url, "foo"), Some("1"));
         assert_eq!(query_value("https://a/b", "bodySHA256"), None);
+        assert_eq!(query_value("https://a/b#x?c=1#d", "c"), Some("1"));
+        assert_eq!(query_value("https://a/b?c", "c"), Some(""));
     }
 }
