@@ -29,6 +29,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -154,22 +155,29 @@ def main():
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--wait", type=float, default=40)
     parser.add_argument("--as-limit", type=int, help="RLIMIT_AS for the server, in bytes")
+    parser.add_argument("--port", type=int, help="give the server this PORT instead of reading the "
+                        "address it prints (for servers that print none)")
     parser.add_argument("command", nargs="+", help="the server command, then the probe")
     args = parser.parse_args()
     *server, probe = args.command
-    env = dict(os.environ, PORT="0", RUST_LOG="warn")
+    env = dict(os.environ, PORT=str(args.port or 0), RUST_LOG="warn")
     env.update(item.split("=", 1) for item in args.env)
     if args.as_limit:
         server = ["prlimit", f"--as={args.as_limit}", "--"] + server
-    child = subprocess.Popen(server, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The server's log goes to a file: a pipe nobody reads would fill and stall it.
+    log = tempfile.TemporaryFile(mode="w+")
+    child = subprocess.Popen(server, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
     try:
-        for line in child.stdout:
-            found = re.search(r"http://([0-9.]+):([0-9]+)", line)
-            if found:
-                addr = (found.group(1), int(found.group(2)))
-                break
+        if args.port:
+            addr = ("127.0.0.1", args.port)
         else:
-            raise SystemExit("the server printed no address")
+            for line in child.stdout:
+                found = re.search(r"http://([0-9.]+):([0-9]+)", line)
+                if found:
+                    addr = (found.group(1), int(found.group(2)))
+                    break
+            else:
+                raise SystemExit("the server printed no address")
         print(f"server pid {child.pid} on {addr[0]}:{addr[1]}")
         # Some servers print their address before they bind it.
         for _ in range(100):
@@ -186,7 +194,8 @@ def main():
             print("the server is still running")
         else:
             print(f"the server exited with {status}; last of its stderr:")
-            print("".join(child.stderr.readlines()[-3:]).rstrip())
+            log.seek(0)
+            print("".join(log.readlines()[-3:]).rstrip())
     finally:
         if child.poll() is None:
             child.kill()

@@ -113,10 +113,9 @@ impl ExpectContinue {
         else {
             return Ok(());
         };
-        let headers = request.headers();
         verifier
-            .begin(headers, self.clock.now())
-            .and_then(|verification| self.limits.admit(verification, headers))
+            .begin(crate::head::core_request(request.head()), self.clock.now())
+            .and_then(|verification| self.limits.admit(verification, request.headers()))
             .map(drop)
             .map_err(|error| (error, verifier))
     }

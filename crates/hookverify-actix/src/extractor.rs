@@ -116,7 +116,7 @@ impl FromRequest for VerifiedWebhook {
         };
         let limits = WebhookConfig::limits_of(request);
         let body = verifier
-            .begin(request.headers(), SystemTime::now())
+            .begin(crate::head::core_request(request.head()), SystemTime::now())
             .and_then(|verification| limits.admit(verification, request.headers()));
         let body = match body {
             Ok(body) => body,

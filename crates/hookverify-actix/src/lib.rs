@@ -76,6 +76,32 @@
 //! the app with `actix_http::HttpService` on `actix_server` (the pieces `HttpServer` is made of),
 //! as `examples/actix_stripe.rs` in the repository does.
 //!
+//! # Schemes that sign the URL
+//!
+//! Twilio, Square and HubSpot v2/v3 sign the method and the public URL the provider called. The
+//! middleware and the extractors hand core the request's method, its path and query as received
+//! and the peer's address; the verifier's [`PublicUrl`](hookverify_core::PublicUrl) decides the
+//! URL. `Host` and `X-Forwarded-*` are never read unless the `PublicUrl` trusts the peer they
+//! came from (actix-web's `peer_addr`, the TCP peer).
+//!
+//! ```
+//! use actix_web::{App, web};
+//! use hookverify_actix::VerifyWebhook;
+//! use hookverify_core::{PublicUrl, Scheme, Verifier};
+//!
+//! let verifier = Verifier::builder(Scheme::twilio())
+//!     .secret("test-only-auth-token")
+//!     .public_url(PublicUrl::origin("https://hooks.example.com")?)
+//!     .build()?;
+//! let app = App::new().service(
+//!     web::resource("/twilio/sms")
+//!         .wrap(VerifyWebhook::new(verifier))
+//!         .route(web::post().to(|| async { "<Response/>" })),
+//! );
+//! # let _ = app;
+//! # Ok::<(), hookverify_core::ConfigError>(())
+//! ```
+//!
 //! # Security considerations
 //!
 //! - Wrap verification outside anything that decompresses or rewrites payloads: the signature
@@ -95,6 +121,7 @@ mod body;
 mod error;
 mod expect;
 mod extractor;
+mod head;
 mod middleware;
 
 pub use crate::body::WebhookConfig;

@@ -199,8 +199,9 @@ where
     fn call(&self, mut request: ServiceRequest) -> Self::Future {
         let config = Rc::clone(&self.config);
 
-        // 1. The headers alone: unsigned, malformed and stale deliveries stop here, unread.
-        let verification = match config.verifier.begin(request.headers(), config.clock.now()) {
+        // 1. The head alone: unsigned, malformed and stale deliveries stop here, unread.
+        let head = crate::head::core_request(request.head());
+        let verification = match config.verifier.begin(head, config.clock.now()) {
             Ok(verification) => verification,
             Err(error) => return Box::pin(ready(Ok(reject(request, error, &config)))),
         };

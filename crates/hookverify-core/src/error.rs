@@ -116,10 +116,14 @@ pub enum VerifyError {
         url: Arc<str>,
     },
 
-    /// The scheme signs the request's method and public URL, and the adapter or caller gave
-    /// none (see [`Request`](crate::Request)). A server misconfiguration, not a bad delivery.
-    /// HTTP 500.
-    #[error("this scheme signs the request URL and method, and none were given")]
+    /// The scheme signs the request's method and public URL, and neither the caller gave the
+    /// URL ([`Request::url`](crate::Request::url)) nor the verifier was configured with a
+    /// [`PublicUrl`](crate::PublicUrl) to build it from. A server misconfiguration, not a bad
+    /// delivery. HTTP 500.
+    #[error(
+        "this scheme signs the request's URL, and no public URL is configured \
+         (`VerifierBuilder::public_url`)"
+    )]
     MissingRequestUrl,
 
     /// A scheme whose signature is inside the body (Mailgun) found no signature there: the
@@ -303,6 +307,10 @@ pub enum Malformation {
     /// A signature is not a valid DER-encoded ECDSA signature.
     #[error("a signature is not a valid DER-encoded ECDSA signature")]
     InvalidDer,
+    /// A forwarded header from a trusted proxy (`X-Forwarded-Proto`, `X-Forwarded-Host`) is not
+    /// a URL scheme or a host, so the public URL cannot be built.
+    #[error("it is not a URL scheme (`http`, `https`) or a host")]
+    InvalidUrlPart,
 }
 
 /// Why a [`Verifier`](crate::Verifier) or a generic [`Scheme`](crate::Scheme) could not be built.
@@ -380,6 +388,13 @@ pub enum ConfigError {
     /// No preset has this name (see [`Scheme::presets`](crate::Scheme::presets)).
     #[error("no scheme is named `{0}`")]
     UnknownScheme(String),
+    /// A [`PublicUrl`](crate::PublicUrl) is not of the form it must have; the text says why.
+    #[error("the public URL is not usable: {0}")]
+    InvalidPublicUrl(&'static str),
+    /// A trusted peer of a [`PublicUrl`](crate::PublicUrl) is neither an IP address nor a
+    /// network in CIDR notation.
+    #[error("`{0}` is not an IP address or a network such as `10.0.0.0/8`")]
+    InvalidTrustedPeer(String),
 }
 
 /// Why a delivery could not be signed.

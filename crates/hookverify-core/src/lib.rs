@@ -99,6 +99,7 @@ mod headers;
 mod key;
 mod mac;
 mod public_key;
+mod public_url;
 mod request;
 mod scheme;
 mod secret;
@@ -113,6 +114,7 @@ pub use crate::error::{ConfigError, Malformation, Overload, SignError, VerifyErr
 pub use crate::headers::{HeaderKey, Headers, PairValues};
 pub use crate::mac::Algorithm;
 pub use crate::public_key::{PublicKey, SigningKey};
+pub use crate::public_url::PublicUrl;
 pub use crate::request::{IntoRequest, Request};
 pub use crate::scheme::{HmacSchemeBuilder, KeyKind, Part, Preset, Scheme};
 pub use crate::secret::Secret;

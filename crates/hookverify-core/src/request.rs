@@ -1,5 +1,7 @@
 //! [`Request`]: what core sees of a delivery besides its body.
 
+use std::net::IpAddr;
+
 use crate::Headers;
 
 /// The parts of a delivery that core reads before the body: its headers and, for schemes that
@@ -8,8 +10,11 @@ use crate::Headers;
 /// The public URL is the one the provider called, such as
 /// `https://hooks.example.com/webhooks/twilio?id=7`: scheme, host, path and query exactly as
 /// the provider sent them. Behind a proxy it differs from what the server sees, and it must
-/// never be rebuilt from `Host` or `X-Forwarded-*` headers that a client controls; the adapters
-/// build it from a configured origin.
+/// never be rebuilt from `Host` or `X-Forwarded-*` headers that a client controls. A caller who
+/// knows it gives it with [`url`](Self::url); otherwise the verifier builds it with its
+/// [`PublicUrl`](crate::PublicUrl) from the request's [`target`](Self::target) (its path and
+/// query as received) and, for trusted proxies, the [`peer`](Self::peer) address. The adapters
+/// give the method, target and peer of every request.
 ///
 /// Header-only schemes need nothing but the headers, and every `&H` where `H: Headers` turns
 /// into a `Request` (so [`Verifier::begin`](crate::Verifier::begin) takes either).
@@ -30,6 +35,8 @@ pub struct Request<'a, H: ?Sized> {
     headers: &'a H,
     method: Option<&'a str>,
     url: Option<&'a str>,
+    target: Option<&'a str>,
+    peer: Option<IpAddr>,
 }
 
 impl<H: ?Sized> Clone for Request<'_, H> {
@@ -47,6 +54,8 @@ impl<'a, H: Headers + ?Sized> Request<'a, H> {
             headers,
             method: None,
             url: None,
+            target: None,
+            peer: None,
         }
     }
 
@@ -57,10 +66,26 @@ impl<'a, H: Headers + ?Sized> Request<'a, H> {
         self
     }
 
-    /// The public URL the provider called.
+    /// The public URL the provider called, used as it is.
     #[must_use]
     pub const fn url(mut self, url: &'a str) -> Self {
         self.url = Some(url);
+        self
+    }
+
+    /// The request's target as received: its path and query, such as `/twilio?id=7`. The
+    /// verifier's [`PublicUrl`](crate::PublicUrl) puts its origin in front of it.
+    #[must_use]
+    pub const fn target(mut self, path_and_query: &'a str) -> Self {
+        self.target = Some(path_and_query);
+        self
+    }
+
+    /// The address the connection came from, which decides whether a
+    /// [`PublicUrl`](crate::PublicUrl) believes forwarded headers.
+    #[must_use]
+    pub const fn peer(mut self, address: IpAddr) -> Self {
+        self.peer = Some(address);
         self
     }
 
@@ -80,6 +105,18 @@ impl<'a, H: Headers + ?Sized> Request<'a, H> {
     #[must_use]
     pub const fn url_text(&self) -> Option<&'a str> {
         self.url
+    }
+
+    /// The target (path and query), if given.
+    #[must_use]
+    pub const fn target_text(&self) -> Option<&'a str> {
+        self.target
+    }
+
+    /// The peer's address, if given.
+    #[must_use]
+    pub const fn peer_addr(&self) -> Option<IpAddr> {
+        self.peer
     }
 }
 

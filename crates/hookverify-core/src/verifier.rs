@@ -1,5 +1,6 @@
 //! [`Verifier`]: a scheme with its keys, prepared once; verification, one-shot or streamed.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -10,8 +11,9 @@ use crate::scheme::{Fields, KeyKind, Name, Tolerance};
 use crate::signature::Candidates;
 use crate::timestamp;
 use crate::{
-    ConfigError, Headers, IntoRequest, MAX_ID_LEN, MAX_SECRETS, MAX_SIGNATURES, PublicKey, Request,
-    Scheme, Secret, SignError, SignOptions, SignedDelivery, Signer, VerifyError,
+    ConfigError, Headers, IntoRequest, MAX_ID_LEN, MAX_SECRETS, MAX_SIGNATURES, PublicKey,
+    PublicUrl, Request, Scheme, Secret, SignError, SignOptions, SignedDelivery, Signer,
+    VerifyError,
 };
 
 /// The tolerance of schemes of the builder: five minutes, the value Stripe, Standard Webhooks
@@ -54,6 +56,8 @@ struct Inner {
     tolerance: Option<Duration>,
     /// The largest distance from the clock that passes, in milliseconds.
     tolerance_ms: Option<u64>,
+    /// Where the public URL comes from, for schemes that sign it.
+    public_url: Option<PublicUrl>,
 }
 
 impl Verifier {
@@ -64,6 +68,7 @@ impl Verifier {
             scheme,
             keys: Vec::new(),
             error: None,
+            public_url: None,
         }
     }
 
@@ -78,6 +83,13 @@ impl Verifier {
     #[must_use]
     pub fn tolerance(&self) -> Option<Duration> {
         self.inner.tolerance
+    }
+
+    /// Where the public URL of a delivery comes from, if configured
+    /// ([`VerifierBuilder::public_url`]).
+    #[must_use]
+    pub fn public_url(&self) -> Option<&PublicUrl> {
+        self.inner.public_url.as_ref()
     }
 
     /// Checks a whole delivery at once: [`begin`](Self::begin), one
@@ -147,7 +159,8 @@ impl Verifier {
             now_ms,
         };
         let head = inner.read(&request, &mut verification.candidates, now_ms)?;
-        let fields = inner.fields(&request, &head)?;
+        let (method, url) = inner.method_and_url(&request)?;
+        let fields = Inner::fields(&head, method, &url);
         if matches!(family.body_use(), BodyUse::Signed | BodyUse::SignedAndRead) {
             let mut running = inner.keys.start();
             family
@@ -247,7 +260,8 @@ impl Inner {
         let family = self.scheme.family();
         let mut candidates = Candidates::<N>::new().with_public_keys(self.keys.has_public_keys());
         let head = self.read(request, &mut candidates, now_ms)?;
-        let fields = self.fields(request, &head)?;
+        let (method, url) = self.method_and_url(request)?;
+        let fields = Self::fields(&head, method, &url);
         let read = self.read_body(body, &mut candidates, now_ms)?;
         let proved = match family.body_use() {
             BodyUse::Signed | BodyUse::SignedAndRead => {
@@ -340,26 +354,37 @@ impl Inner {
         }
     }
 
-    /// What fills the signed content: the head's values, and the request's method and URL
-    /// where the scheme signs them.
+    /// The method and public URL, for schemes that sign them (empty for the others): the URL
+    /// the caller gave, else the one the configured [`PublicUrl`] makes of the request.
     #[inline]
-    fn fields<'r, H: Headers + ?Sized>(
-        &self,
+    fn method_and_url<'r, H: Headers + ?Sized>(
+        &'r self,
         request: &Request<'r, H>,
-        head: &Head<'r>,
-    ) -> Result<Fields<'r>, VerifyError> {
-        let (method, url) = if self.scheme.signs_request() {
-            let url = request.url_text().ok_or(VerifyError::MissingRequestUrl)?;
-            (request.method_text().unwrap_or("POST"), url)
-        } else {
-            ("", "")
+    ) -> Result<(&'r str, Cow<'r, str>), VerifyError> {
+        if !self.scheme.signs_request() {
+            return Ok(("", Cow::Borrowed("")));
+        }
+        let url = match (request.url_text(), &self.public_url) {
+            (Some(url), _) => Cow::Borrowed(url),
+            (None, Some(public)) => public.resolve(
+                request.target_text(),
+                request.headers(),
+                request.peer_addr(),
+            )?,
+            (None, None) => return Err(VerifyError::MissingRequestUrl),
         };
-        Ok(Fields {
+        Ok((request.method_text().unwrap_or("POST"), url))
+    }
+
+    /// What fills the signed content: the head's values, and the method and URL.
+    #[inline]
+    fn fields<'f>(head: &Head<'f>, method: &'f str, url: &'f str) -> Fields<'f> {
+        Fields {
             timestamp: head.timestamp.map_or(&[], |stamp| stamp.text),
             id: head.id.unwrap_or_default(),
             method: method.as_bytes(),
             url: url.as_bytes(),
-        })
+        }
     }
 
     /// A mismatch of a scheme that signs the URL names the URL.
@@ -391,6 +416,7 @@ impl fmt::Debug for Verifier {
             .field("scheme", &self.inner.scheme)
             .field("keys", &self.inner.keys.len())
             .field("tolerance", &self.inner.tolerance)
+            .field("public_url", &self.inner.public_url)
             .finish()
     }
 }
@@ -435,6 +461,7 @@ pub struct VerifierBuilder {
     /// The first error met while adding keys, reported by `build`.
     error: Option<ConfigError>,
     tolerance: ToleranceSetting,
+    public_url: Option<PublicUrl>,
 }
 
 impl VerifierBuilder {
@@ -486,6 +513,15 @@ impl VerifierBuilder {
     /// timestamp.
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = ToleranceSetting::Given(tolerance);
+        self
+    }
+
+    /// Where the public URL of a delivery comes from, for the schemes that sign it (Twilio,
+    /// Square, HubSpot v2 and v3); see [`PublicUrl`]. Ignored by every other scheme. Without
+    /// it, such a scheme verifies only requests given their URL with
+    /// [`Request::url`](crate::Request::url), and the adapters answer 500.
+    pub fn public_url(mut self, public_url: PublicUrl) -> Self {
+        self.public_url = Some(public_url);
         self
     }
 
@@ -559,6 +595,7 @@ impl VerifierBuilder {
                 keys: Keyring::new(keys),
                 tolerance: tolerance.map(|tolerance| tolerance.duration),
                 tolerance_ms,
+                public_url: self.public_url,
             }),
         })
     }
@@ -584,6 +621,7 @@ impl fmt::Debug for VerifierBuilder {
             .field("scheme", &self.scheme)
             .field("keys", &self.keys.len())
             .field("tolerance", &self.tolerance)
+            .field("public_url", &self.public_url)
             .finish_non_exhaustive()
     }
 }

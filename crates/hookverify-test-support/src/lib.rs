@@ -13,6 +13,7 @@
 pub mod hostile;
 mod process;
 mod raw;
+pub mod request_urls;
 pub mod suite;
 
 pub use crate::process::{ServerProcess, address_space_limited, example};

@@ -160,8 +160,8 @@ impl Connection {
     }
 }
 
-/// The head of an HTTP/1.1 request: request line, `Host`, the given headers, and a
-/// `Content-Length` when one is given.
+/// The head of an HTTP/1.1 request: request line, `Host: 127.0.0.1` (unless the given headers
+/// have their own `Host`), the given headers, and a `Content-Length` when one is given.
 #[must_use]
 pub fn request_head<N, V>(
     method: &str,
@@ -173,7 +173,13 @@ where
     N: AsRef<str>,
     V: AsRef<str>,
 {
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    if !headers
+        .iter()
+        .any(|(name, _)| name.as_ref().eq_ignore_ascii_case("host"))
+    {
+        head.push_str("Host: 127.0.0.1\r\n");
+    }
     for (name, value) in headers {
         let _ = write!(head, "{}: {}\r\n", name.as_ref(), value.as_ref());
     }

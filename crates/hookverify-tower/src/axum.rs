@@ -162,8 +162,14 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Verifier::from_ref(state);
+        let head = crate::service::core_request(
+            request.method(),
+            request.uri(),
+            request.headers(),
+            request.extensions(),
+        );
         let mut verification = verifier
-            .begin(request.headers(), SystemTime::now())
+            .begin(head, SystemTime::now())
             .map_err(|error| WebhookRejection::from_verify(error, &verifier))?;
         let body = Bytes::from_request(request, state)
             .await

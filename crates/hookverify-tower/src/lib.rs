@@ -45,6 +45,32 @@
 //! a signature or the body. The response body is the short reason, as `text/plain`; swap it
 //! with [`VerifyWebhookLayer::with_rejection_response`].
 //!
+//! # Schemes that sign the URL
+//!
+//! Twilio, Square and HubSpot v2/v3 sign the method and the public URL the provider called.
+//! The layer and the extractors hand core the request's method, its path and query as received
+//! (axum's `OriginalUri` in a nested router, so the prefix is kept) and the peer's address
+//! (axum's `ConnectInfo<SocketAddr>` from `into_make_service_with_connect_info`, or a
+//! `SocketAddr` in the request's extensions); the verifier's
+//! [`PublicUrl`](hookverify_core::PublicUrl) decides the URL. `Host` and `X-Forwarded-*` are
+//! never read unless the `PublicUrl` trusts the peer they came from.
+//!
+//! ```
+//! use axum::{Router, routing::post};
+//! use hookverify_core::{PublicUrl, Scheme, Verifier};
+//! use hookverify_tower::VerifyWebhookLayer;
+//!
+//! let verifier = Verifier::builder(Scheme::twilio())
+//!     .secret("test-only-auth-token")
+//!     .public_url(PublicUrl::origin("https://hooks.example.com")?)
+//!     .build()?;
+//! let app: Router = Router::new()
+//!     .route("/twilio/sms", post(|| async { "<Response/>" }))
+//!     .route_layer(VerifyWebhookLayer::new(verifier));
+//! # let _ = app;
+//! # Ok::<(), hookverify_core::ConfigError>(())
+//! ```
+//!
 //! # What a delivery holds, for how long, and what to configure around the layer
 //!
 //! Per request, from the moment the layer sees the headers:

@@ -1,10 +1,11 @@
 //! [`VerifyWebhook`]: the middleware service.
 
 use std::fmt;
+use std::net::{IpAddr, SocketAddr};
 use std::task::{Context, Poll};
 
 use hookverify_core::Verifier;
-use http::{Request, Response, header};
+use http::{Extensions, HeaderMap, Method, Request, Response, Uri, header};
 use http_body::Body;
 use tower_service::Service;
 
@@ -73,8 +74,14 @@ where
         let config = &self.config;
         let scheme = config.verifier.scheme().name();
 
-        // 1. The headers alone: unsigned, malformed and stale deliveries stop here, unread.
-        let verification = match config.verifier.begin(request.headers(), config.clock.now()) {
+        // 1. The head alone: unsigned, malformed and stale deliveries stop here, unread.
+        let head = core_request(
+            request.method(),
+            request.uri(),
+            request.headers(),
+            request.extensions(),
+        );
+        let verification = match config.verifier.begin(head, config.clock.now()) {
             Ok(verification) => verification,
             Err(error) => {
                 return ResponseFuture::rejected(reject(&mut self.rejection, error, scheme));
@@ -109,6 +116,41 @@ where
             self.rejection.clone(),
         )
     }
+}
+
+/// What core reads of a request before its body: the headers, and for the schemes that sign
+/// them, the method, the path and query as received, and the peer's address (for a
+/// [`PublicUrl`](hookverify_core::PublicUrl) that trusts forwarded headers from some peers).
+pub(crate) fn core_request<'a>(
+    method: &'a Method,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    extensions: &'a Extensions,
+) -> hookverify_core::Request<'a, HeaderMap> {
+    // A nested axum router sees its path without the prefix; the provider signed all of it.
+    #[cfg(feature = "axum")]
+    let uri = extensions
+        .get::<::axum::extract::OriginalUri>()
+        .map_or(uri, |original| &original.0);
+    let target = uri.path_and_query().map_or("/", |target| target.as_str());
+    let request = hookverify_core::Request::new(headers)
+        .method(method.as_str())
+        .target(target);
+    match peer(extensions) {
+        Some(peer) => request.peer(peer),
+        None => request,
+    }
+}
+
+/// The address the connection came from: axum's `ConnectInfo<SocketAddr>` (with the `axum`
+/// feature, from `into_make_service_with_connect_info`), or a `SocketAddr` a server inserted in
+/// the request's extensions.
+fn peer(extensions: &Extensions) -> Option<IpAddr> {
+    #[cfg(feature = "axum")]
+    if let Some(info) = extensions.get::<::axum::extract::ConnectInfo<SocketAddr>>() {
+        return Some(info.0.ip());
+    }
+    extensions.get::<SocketAddr>().map(SocketAddr::ip)
 }
 
 /// The `Content-Length` a request announces; 0 when absent or unparsable (hyper has already
