@@ -25,7 +25,7 @@ use actix_web::{App, HttpServer, web};
 use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hookverify_actix::VerifyWebhook;
-use hookverify_core::{Clock, SignOptions, Verifier};
+use hookverify_core::{Clock, Scheme, SignOptions, Verifier};
 use http_body_util::{BodyExt as _, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -42,31 +42,40 @@ impl Clock for Fixed {
     }
 }
 
+/// A Stripe verifier whose clock stays at `now`, when the bench signs.
+fn stripe_at(now: SystemTime) -> Verifier {
+    Verifier::builder(Scheme::stripe())
+        .secret("whsec_bench-test-only-secret")
+        .with_clock(Fixed(now))
+        .build()
+        .unwrap()
+}
+
 async fn collect(body: Bytes) -> String {
     body.len().to_string()
 }
 
 /// The two routes both benches call: `/baseline` only collects the body, `/verified` does the
 /// same behind the middleware.
-fn routes(verifier: Verifier, now: SystemTime) -> impl Fn(&mut web::ServiceConfig) + Clone {
+fn routes(verifier: Verifier) -> impl Fn(&mut web::ServiceConfig) + Clone {
     move |config| {
         config
             .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
             .route("/baseline", web::post().to(collect))
             .service(
                 web::resource("/verified")
-                    .wrap(VerifyWebhook::new(verifier.clone()).with_clock(Fixed(now)))
+                    .wrap(VerifyWebhook::new(verifier.clone()))
                     .route(web::post().to(collect)),
             );
     }
 }
 
 /// Starts the server on its own thread and actix system; it lives as long as the process.
-fn serve(verifier: Verifier, now: SystemTime) -> SocketAddr {
+fn serve(verifier: Verifier) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let routes = routes(verifier, now);
+            let routes = routes(verifier);
             let server = HttpServer::new(move || App::new().configure(routes.clone()))
                 .workers(1)
                 .disable_signals()
@@ -104,9 +113,9 @@ fn actix_app(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let verifier = Verifier::stripe("whsec_bench-test-only-secret").unwrap();
     let now = SystemTime::now();
-    let addr = serve(verifier.clone(), now);
+    let verifier = stripe_at(now);
+    let addr = serve(verifier.clone());
     let client: Client<HttpConnector, Full<Bytes>> =
         Client::builder(TokioExecutor::new()).build_http();
 
@@ -141,10 +150,10 @@ fn actix_app(c: &mut Criterion) {
 /// the middleware itself costs, without the network around it.
 fn in_process(c: &mut Criterion) {
     let system = actix_web::rt::System::new();
-    let verifier = Verifier::stripe("whsec_bench-test-only-secret").unwrap();
     let now = SystemTime::now();
+    let verifier = stripe_at(now);
     let app = system.block_on(actix_web::test::init_service(
-        App::new().configure(routes(verifier.clone(), now)),
+        App::new().configure(routes(verifier.clone())),
     ));
     for size in [1024, 64 * 1024] {
         let body = Bytes::from(vec![b'x'; size]);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use actix_http::Request;
 use actix_web::dev::{Service, ServiceFactory};
 use actix_web::{Error, HttpMessage as _};
-use hookverify_core::{BodyBudget, Clock, SystemClock, Verifier, VerifyError};
+use hookverify_core::{BodyBudget, Verifier, VerifyError};
 
 use crate::WebhookError;
 use crate::body::BodyLimits;
@@ -64,18 +64,16 @@ use crate::error::log_rejection;
 pub struct ExpectContinue {
     routes: Arc<[(String, Verifier)]>,
     limits: BodyLimits,
-    clock: Arc<dyn Clock>,
 }
 
 impl ExpectContinue {
     /// An expect service with no routes yet (every request gets `100 Continue`), the default
-    /// body limit ([`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE)), no budget and the
-    /// system clock.
+    /// body limit ([`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE)) and no budget.
+    /// Timestamps are checked against each route's verifier's clock.
     pub fn new() -> Self {
         Self {
             routes: Arc::new([]),
             limits: BodyLimits::default(),
-            clock: Arc::new(SystemClock::default()),
         }
     }
 
@@ -101,12 +99,6 @@ impl ExpectContinue {
         self
     }
 
-    /// The clock timestamps are checked against (default the system clock).
-    pub fn with_clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-
     /// Whether `request`'s headers already fail on the route it is for.
     fn check(&self, request: &Request) -> Result<(), (VerifyError, &Verifier)> {
         let Some((_, verifier)) = self.routes.iter().find(|(path, _)| path == request.path())
@@ -114,7 +106,7 @@ impl ExpectContinue {
             return Ok(());
         };
         verifier
-            .begin(crate::head::core_request(request.head()), self.clock.now())
+            .begin(crate::head::core_request(request.head()), verifier.now())
             .and_then(|verification| self.limits.admit(verification, request.headers()))
             .map(drop)
             .map_err(|error| (error, verifier))

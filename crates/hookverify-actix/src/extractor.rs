@@ -2,7 +2,6 @@
 //! [`VerifiedJson`] on their own.
 
 use std::future::{Ready, ready};
-use std::time::SystemTime;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
@@ -60,7 +59,8 @@ impl FromRequest for VerifiedDelivery {
 /// unsigned or stale delivery is rejected unread. The payload is then streamed through the MAC
 /// under the route's [`WebhookConfig`] (2 MiB limit by default, 413 beyond; optional deadline,
 /// 408; optional shared budget, 503), exactly as the [`VerifyWebhook`](crate::VerifyWebhook)
-/// middleware reads it. Timestamps are checked against the system clock.
+/// middleware reads it. Timestamps are checked against the verifier's clock
+/// ([`Verifier::now`]).
 ///
 /// # Examples
 ///
@@ -116,7 +116,7 @@ impl FromRequest for VerifiedWebhook {
         };
         let limits = WebhookConfig::limits_of(request);
         let body = verifier
-            .begin(crate::head::core_request(request.head()), SystemTime::now())
+            .begin(crate::head::core_request(request.head()), verifier.now())
             .and_then(|verification| limits.admit(verification, request.headers()));
         let body = match body {
             Ok(body) => body,

@@ -10,7 +10,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::{Error, HttpMessage as _, HttpRequest, HttpResponse, ResponseError as _};
 use futures_core::future::LocalBoxFuture;
-use hookverify_core::{BodyBudget, Clock, SystemClock, Verifier, VerifyError};
+use hookverify_core::{BodyBudget, Verifier, VerifyError};
 
 use crate::WebhookError;
 use crate::body::BodyLimits;
@@ -69,19 +69,18 @@ pub struct VerifyWebhook {
 struct Config {
     verifier: Verifier,
     limits: BodyLimits,
-    clock: Arc<dyn Clock>,
     error_handler: Option<Arc<ErrorHandler>>,
 }
 
 impl VerifyWebhook {
     /// Middleware verifying deliveries with `verifier`, with a 2 MiB body limit, no body
-    /// deadline, no shared budget and the system clock.
+    /// deadline and no shared budget. Timestamps are checked against the verifier's clock
+    /// ([`Verifier::now`]).
     pub fn new(verifier: Verifier) -> Self {
         Self {
             config: Config {
                 verifier,
                 limits: BodyLimits::default(),
-                clock: Arc::new(SystemClock::default()),
                 error_handler: None,
             },
         }
@@ -109,12 +108,6 @@ impl VerifyWebhook {
     /// [`BodyBudget`].
     pub fn body_budget(mut self, budget: BodyBudget) -> Self {
         self.config.limits.budget = Some(budget);
-        self
-    }
-
-    /// The clock timestamps are checked against (default the system clock). Tests fix it.
-    pub fn with_clock(mut self, clock: impl Clock) -> Self {
-        self.config.clock = Arc::new(clock);
         self
     }
 
@@ -201,7 +194,7 @@ where
 
         // 1. The head alone: unsigned, malformed and stale deliveries stop here, unread.
         let head = crate::head::core_request(request.head());
-        let verification = match config.verifier.begin(head, config.clock.now()) {
+        let verification = match config.verifier.begin(head, config.verifier.now()) {
             Ok(verification) => verification,
             Err(error) => return Box::pin(ready(Ok(reject(request, error, &config)))),
         };

@@ -4,21 +4,12 @@
 
 mod common;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, test, web};
 use common::*;
 use hookverify_actix::{VerifiedJson, VerifiedWebhook, WebhookConfig, WebhookError};
 use hookverify_core::Verifier;
 use serde::Deserialize;
-
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
 
 #[derive(Deserialize)]
 struct Event {
@@ -44,7 +35,7 @@ async fn verified_webhook_uses_the_verifier_from_app_data_in_either_form() {
         let as_plain = App::new().app_data(verifier.clone());
         for app in [as_data, as_plain] {
             let app = test::init_service(app.route("/", web::post().to(raw))).await;
-            let headers = signed_headers(&verifier, BODY, now_secs());
+            let headers = signed_headers(&verifier, BODY, NOW);
             let response =
                 test::call_service(&app, post("/", &headers).set_payload(BODY).to_request()).await;
             assert_eq!(response.status(), StatusCode::OK);
@@ -75,7 +66,7 @@ async fn verified_json_is_one_extractor_for_stripe_events() {
             .route("/stripe", web::post().to(json)),
     )
     .await;
-    let now = now_secs();
+    let now = NOW;
 
     let headers = signed_headers(&verifier, BODY, now);
     let response = test::call_service(
@@ -131,7 +122,7 @@ async fn webhook_config_limits_the_extractor() {
     )
     .await;
     let body = vec![b'x'; 17];
-    let headers = signed_headers(&verifier, &body, now_secs());
+    let headers = signed_headers(&verifier, &body, NOW);
     let response =
         test::call_service(&app, post("/", &headers).set_payload(body).to_request()).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -175,7 +166,7 @@ async fn standard_webhooks_metadata_reaches_the_handler() {
         }),
     ))
     .await;
-    let headers = signed_headers(&verifier, BODY, now_secs());
+    let headers = signed_headers(&verifier, BODY, NOW);
     let response =
         test::call_service(&app, post("/", &headers).set_payload(BODY).to_request()).await;
     assert_eq!(text(response).await, MESSAGE_ID);

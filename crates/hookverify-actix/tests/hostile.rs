@@ -9,7 +9,7 @@ use actix_http::HttpService;
 use actix_service::map_config;
 use actix_web::dev::{AppConfig, Server};
 use actix_web::{App, HttpResponse, web};
-use common::{FixedClock, NOW, at, stripe};
+use common::{NOW, at, stripe};
 use hookverify_actix::{ExpectContinue, VerifiedWebhook, VerifyWebhook, WebhookConfig};
 use hookverify_core::{BodyBudget, SignOptions};
 use hookverify_test_support::hostile::Target;
@@ -31,10 +31,6 @@ fn serve(verify: Verify) -> Served {
         .route("/hook", verifier.clone())
         .max_body_size(MAX_BODY_SIZE)
         .body_budget(budget.clone());
-    let expect = match verify {
-        Verify::Middleware => expect.with_clock(FixedClock(NOW)),
-        Verify::Extractor => expect,
-    };
     let listener = TcpListener::bind("127.0.0.1:0").expect("a port");
     let addr = listener.local_addr().expect("an address");
     let (app_verifier, app_budget) = (verifier.clone(), budget.clone());
@@ -47,15 +43,12 @@ fn serve(verify: Verify) -> Served {
                     web::resource("/hook")
                         .wrap(
                             VerifyWebhook::new(app_verifier.clone())
-                                .with_clock(FixedClock(NOW))
                                 .max_body_size(MAX_BODY_SIZE)
                                 .body_timeout(BODY_TIMEOUT)
                                 .body_budget(app_budget.clone()),
                         )
                         .route(web::post().to(HttpResponse::Ok)),
                 ),
-                // The extractor checks timestamps against the system clock, so this route's
-                // deliveries are signed now (see `target` below).
                 Verify::Extractor => App::new()
                     .app_data(app_verifier.clone())
                     .app_data(
@@ -78,12 +71,8 @@ fn serve(verify: Verify) -> Served {
         .run();
     actix_web::rt::spawn(server);
     let target = Target::new(addr, "/hook", move |body: &[u8]| {
-        let time = match verify {
-            Verify::Middleware => at(NOW),
-            Verify::Extractor => std::time::SystemTime::now(),
-        };
         verifier
-            .sign(body, &SignOptions::at(time))
+            .sign(body, &SignOptions::at(at(NOW)))
             .expect("signing")
     });
     Served::new(target, budget)

@@ -15,7 +15,7 @@ use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, test, web};
 use common::*;
 use hookverify_actix::{VerifiedDelivery, VerifyWebhook};
-use hookverify_core::{SignOptions, Verifier, VerifyError};
+use hookverify_core::{Scheme, SignOptions, Verifier, VerifyError};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -40,11 +40,7 @@ fn app(
 > {
     let (bytes_hits, string_hits, json_hits) = (hits.clone(), hits.clone(), hits);
     App::new()
-        .wrap(
-            VerifyWebhook::new(verifier)
-                .with_clock(FixedClock(NOW))
-                .max_body_size(limit),
-        )
+        .wrap(VerifyWebhook::new(verifier).max_body_size(limit))
         .app_data(web::PayloadConfig::new(10 * 1024 * 1024))
         .route(
             "/bytes",
@@ -277,8 +273,8 @@ async fn stale_stripe_timestamps_are_401_with_the_reason() {
 
 #[actix_web::test]
 async fn several_v1_signatures_from_rotated_secrets_verify() {
-    let old = Verifier::stripe("whsec_old-test-only-secret").unwrap();
-    let new = Verifier::stripe("whsec_new-test-only-secret").unwrap();
+    let old = verifier(Scheme::stripe(), &["whsec_old-test-only-secret"]);
+    let new = verifier(Scheme::stripe(), &["whsec_new-test-only-secret"]);
     let v1 = |verifier: &Verifier| {
         let headers = verifier.sign(BODY, &SignOptions::at(at(NOW))).unwrap();
         headers[0].1.split_once(",v1=").unwrap().1.to_owned()
@@ -338,7 +334,7 @@ async fn the_middleware_works_on_a_scope() {
         App::new()
             .service(
                 web::scope("/hooks")
-                    .wrap(VerifyWebhook::new(verifier.clone()).with_clock(FixedClock(NOW)))
+                    .wrap(VerifyWebhook::new(verifier.clone()))
                     .route(
                         "/standard",
                         web::post().to(|VerifiedDelivery(verified): VerifiedDelivery| async move {

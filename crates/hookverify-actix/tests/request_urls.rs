@@ -19,7 +19,7 @@ fn serve(route: fn(&mut web::ServiceConfig, Verifier), verifier: Verifier) -> So
     .disable_signals()
     .bind(("127.0.0.1", 0))
     .expect("a port");
-    let addr = server.addrs()[0];
+    let addr = *server.addrs().first().expect("an address");
     actix_web::rt::spawn(server.run());
     addr
 }

@@ -32,11 +32,7 @@ fn serve(hits: Arc<AtomicUsize>) -> SocketAddr {
     let server = HttpServer::new(move || {
         let scope = |path: &'static str, verifier: Verifier, hits: Arc<AtomicUsize>| {
             web::resource(path)
-                .wrap(
-                    VerifyWebhook::new(verifier)
-                        .with_clock(FixedClock(NOW))
-                        .max_body_size(LIMIT),
-                )
+                .wrap(VerifyWebhook::new(verifier).max_body_size(LIMIT))
                 .app_data(web::PayloadConfig::new(LIMIT))
                 .route(web::post().to(
                     move |VerifiedDelivery(verified): VerifiedDelivery, body: web::Bytes| {

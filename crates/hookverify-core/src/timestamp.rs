@@ -6,14 +6,16 @@ use crate::{Malformation, VerifyError};
 
 /// A source of the current time.
 ///
-/// Core's verification functions take the time as a value; adapters hold a `Clock` so tests can
-/// fix it. [`SystemClock`] is the real one.
+/// Core's verification functions take the time as a value. A [`Verifier`](crate::Verifier)
+/// holds a `Clock` ([`VerifierBuilder::with_clock`](crate::VerifierBuilder::with_clock)), which
+/// the adapters read through [`Verifier::now`](crate::Verifier::now), so tests can fix it.
+/// [`SystemClock`] is the real one, and the default.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::time::{Duration, SystemTime, UNIX_EPOCH};
-/// use hookverify_core::Clock;
+/// use hookverify_core::{Clock, Verifier, Scheme};
 ///
 /// #[derive(Debug)]
 /// struct Fixed(u64);
@@ -25,6 +27,13 @@ use crate::{Malformation, VerifyError};
 /// }
 ///
 /// assert_eq!(Fixed(10).now(), UNIX_EPOCH + Duration::from_secs(10));
+///
+/// let verifier = Verifier::builder(Scheme::stripe())
+///     .secret("whsec_test-only-secret")
+///     .with_clock(Fixed(1_700_000_000))
+///     .build()?;
+/// assert_eq!(verifier.now(), UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+/// # Ok::<(), hookverify_core::ConfigError>(())
 /// ```
 pub trait Clock: Send + Sync + 'static {
     /// The current time.

@@ -11,9 +11,9 @@ use crate::scheme::{Fields, KeyKind, Name, Tolerance};
 use crate::signature::Candidates;
 use crate::timestamp;
 use crate::{
-    ConfigError, Headers, IntoRequest, MAX_ID_LEN, MAX_SECRETS, MAX_SIGNATURES, PublicKey,
+    Clock, ConfigError, Headers, IntoRequest, MAX_ID_LEN, MAX_SECRETS, MAX_SIGNATURES, PublicKey,
     PublicUrl, Request, Scheme, Secret, SignError, SignOptions, SignedDelivery, Signer,
-    VerifyError,
+    SystemClock, VerifyError,
 };
 
 /// The tolerance of schemes of the builder: five minutes, the value Stripe, Standard Webhooks
@@ -58,6 +58,8 @@ struct Inner {
     tolerance_ms: Option<u64>,
     /// Where the public URL comes from, for schemes that sign it.
     public_url: Option<PublicUrl>,
+    /// What "now" is for the adapters, which ask [`Verifier::now`].
+    clock: Arc<dyn Clock>,
 }
 
 impl Verifier {
@@ -69,6 +71,7 @@ impl Verifier {
             keys: Vec::new(),
             error: None,
             public_url: None,
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -83,6 +86,14 @@ impl Verifier {
     #[must_use]
     pub fn tolerance(&self) -> Option<Duration> {
         self.inner.tolerance
+    }
+
+    /// The current time by the verifier's clock ([`VerifierBuilder::with_clock`]; the system
+    /// clock by default). The adapters check timestamps against it; callers of
+    /// [`verify`](Self::verify) and [`begin`](Self::begin) pass it, or any other time.
+    #[must_use]
+    pub fn now(&self) -> SystemTime {
+        self.inner.clock.now()
     }
 
     /// Where the public URL of a delivery comes from, if configured
@@ -462,6 +473,7 @@ pub struct VerifierBuilder {
     error: Option<ConfigError>,
     tolerance: ToleranceSetting,
     public_url: Option<PublicUrl>,
+    clock: Arc<dyn Clock>,
 }
 
 impl VerifierBuilder {
@@ -522,6 +534,13 @@ impl VerifierBuilder {
     /// [`Request::url`](crate::Request::url), and the adapters answer 500.
     pub fn public_url(mut self, public_url: PublicUrl) -> Self {
         self.public_url = Some(public_url);
+        self
+    }
+
+    /// The clock [`Verifier::now`] reads, which the adapters check timestamps against (default
+    /// [`SystemClock`]). Tests fix it.
+    pub fn with_clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
         self
     }
 
@@ -596,6 +615,7 @@ impl VerifierBuilder {
                 tolerance: tolerance.map(|tolerance| tolerance.duration),
                 tolerance_ms,
                 public_url: self.public_url,
+                clock: self.clock,
             }),
         })
     }

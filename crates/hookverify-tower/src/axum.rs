@@ -55,7 +55,6 @@
 //! [`VerifyWebhookLayer`]: crate::VerifyWebhookLayer
 
 use std::fmt;
-use std::time::SystemTime;
 
 use axum_core::extract::rejection::BytesRejection;
 use axum_core::extract::{FromRef, FromRequest, FromRequestParts, Request};
@@ -108,7 +107,8 @@ impl<S: Send + Sync> FromRequestParts<S> for VerifiedDelivery {
 /// The [`Verifier`] comes from the router state (`Verifier: FromRef<S>`). The headers are
 /// checked before the body is read, so an unsigned or stale delivery is rejected unread; the
 /// body is read through axum's `Bytes` extractor, so `DefaultBodyLimit` applies (413 beyond
-/// it). Timestamps are checked against the system clock.
+/// it). Timestamps are checked against the verifier's clock
+/// ([`Verifier::now`](hookverify_core::Verifier::now)).
 ///
 /// # Example
 ///
@@ -169,7 +169,7 @@ where
             request.extensions(),
         );
         let mut verification = verifier
-            .begin(head, SystemTime::now())
+            .begin(head, verifier.now())
             .map_err(|error| WebhookRejection::from_verify(error, &verifier))?;
         let body = Bytes::from_request(request, state)
             .await

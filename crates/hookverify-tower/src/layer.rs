@@ -1,10 +1,9 @@
 //! [`VerifyWebhookLayer`]: the layer's configuration.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
-use hookverify_core::{BodyBudget, Clock, DEFAULT_MAX_BODY_SIZE, SystemClock, Verifier};
+use hookverify_core::{BodyBudget, DEFAULT_MAX_BODY_SIZE, Verifier};
 use tower_layer::Layer;
 
 use crate::{DefaultRejectionResponse, VerifyWebhook};
@@ -26,12 +25,12 @@ pub(crate) struct Config {
     pub(crate) max_body_size: usize,
     pub(crate) body_timeout: Option<Duration>,
     pub(crate) body_budget: Option<BodyBudget>,
-    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl VerifyWebhookLayer {
     /// A layer verifying deliveries with `verifier`, with a 2 MiB body limit, no body deadline,
-    /// no shared body budget, the system clock and [`DefaultRejectionResponse`].
+    /// no shared body budget and [`DefaultRejectionResponse`]. Timestamps are checked against
+    /// the verifier's clock ([`Verifier::now`]).
     pub fn new(verifier: Verifier) -> Self {
         Self {
             config: Config {
@@ -39,7 +38,6 @@ impl VerifyWebhookLayer {
                 max_body_size: DEFAULT_MAX_BODY_SIZE,
                 body_timeout: None,
                 body_budget: None,
-                clock: Arc::new(SystemClock::default()),
             },
             rejection: DefaultRejectionResponse,
         }
@@ -72,12 +70,6 @@ impl<R> VerifyWebhookLayer<R> {
     /// read, and a body piece that does not fit is answered with 503; see [`BodyBudget`].
     pub fn body_budget(mut self, budget: BodyBudget) -> Self {
         self.config.body_budget = Some(budget);
-        self
-    }
-
-    /// The clock timestamps are checked against (default the system clock). Tests fix it.
-    pub fn with_clock(mut self, clock: impl Clock) -> Self {
-        self.config.clock = Arc::new(clock);
         self
     }
 

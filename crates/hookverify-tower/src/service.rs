@@ -81,7 +81,7 @@ where
             request.headers(),
             request.extensions(),
         );
-        let verification = match config.verifier.begin(head, config.clock.now()) {
+        let verification = match config.verifier.begin(head, config.verifier.now()) {
             Ok(verification) => verification,
             Err(error) => {
                 return ResponseFuture::rejected(reject(&mut self.rejection, error, scheme));

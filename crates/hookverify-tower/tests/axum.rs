@@ -11,7 +11,6 @@ mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, FromRef, State};
@@ -33,13 +32,6 @@ async fn send(app: Router, request: Request<Body>) -> (StatusCode, String) {
     (status, String::from_utf8(body.to_vec()).unwrap())
 }
 
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
 #[derive(Clone, Default)]
 struct Hits(Arc<AtomicUsize>);
 
@@ -55,7 +47,7 @@ fn layered(verifier: Verifier, hits: Hits) -> Router {
     };
     Router::new()
         .route("/hook", post(handler))
-        .route_layer(VerifyWebhookLayer::new(verifier).with_clock(FixedClock(NOW)))
+        .route_layer(VerifyWebhookLayer::new(verifier))
 }
 
 #[tokio::test]
@@ -94,7 +86,7 @@ async fn router_layer_and_json_extractor_downstream_see_the_original_bytes() {
             "/hook",
             post(|Json(event): Json<Event>| async move { event.id }),
         )
-        .layer(VerifyWebhookLayer::new(verifier.clone()).with_clock(FixedClock(NOW)));
+        .layer(VerifyWebhookLayer::new(verifier.clone()));
     let headers = signed_headers(&verifier, BODY, NOW);
     let (status, text) = send(app, request_to("/hook", &headers, BODY)).await;
     assert_eq!((status, text.as_str()), (StatusCode::OK, "evt_1"));
@@ -156,7 +148,7 @@ async fn verified_webhook_extractor_verifies_with_the_verifier_from_state() {
     for verifier in all_schemes() {
         let hits = Hits::default();
         let app = extracting(verifier.clone(), hits.clone());
-        let headers = signed_headers(&verifier, BODY, now_secs());
+        let headers = signed_headers(&verifier, BODY, NOW);
         let (status, text) = send(app.clone(), request_to("/raw", &headers, BODY)).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(
@@ -181,7 +173,7 @@ async fn verified_json_extractor_deserializes_only_after_verification() {
     let verifier = stripe();
     let hits = Hits::default();
     let app = extracting(verifier.clone(), hits.clone());
-    let now = now_secs();
+    let now = NOW;
 
     let headers = signed_headers(&verifier, BODY, now);
     let (status, text) = send(app.clone(), request_to("/json", &headers, BODY)).await;
@@ -214,7 +206,7 @@ async fn verified_webhook_extractor_respects_default_body_limit() {
     let verifier = github();
     let app = extracting(verifier.clone(), Hits::default()).layer(DefaultBodyLimit::max(16));
     let body = vec![b'x'; 17];
-    let headers = signed_headers(&verifier, &body, now_secs());
+    let headers = signed_headers(&verifier, &body, NOW);
     let (status, _) = send(app, request_to("/raw", &headers, &body)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }

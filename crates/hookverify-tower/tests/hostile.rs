@@ -7,7 +7,7 @@ mod common;
 
 use axum::Router;
 use axum::routing::post;
-use common::{FixedClock, NOW, at, stripe};
+use common::{NOW, at, stripe};
 use hookverify_core::{BodyBudget, SignOptions};
 use hookverify_test_support::hostile::Target;
 use hookverify_test_support::suite::{self, BODY_TIMEOUT, BUDGET, MAX_BODY_SIZE, Served};
@@ -19,7 +19,6 @@ async fn serve() -> Served {
     let verifier = stripe();
     let budget = BodyBudget::new(BUDGET);
     let layer = VerifyWebhookLayer::new(verifier.clone())
-        .with_clock(FixedClock(NOW))
         .max_body_size(MAX_BODY_SIZE)
         .body_timeout(BODY_TIMEOUT)
         .body_budget(budget.clone());

@@ -17,7 +17,7 @@ use std::alloc::System;
 use std::convert::Infallible;
 
 use bytes::Bytes;
-use common::{Chunked, FixedClock, NOW, request, signed_headers, stripe};
+use common::{Chunked, NOW, request, signed_headers, stripe};
 use hookverify_tower::{VerifiedBody, VerifyWebhookLayer};
 use http::{Response, StatusCode};
 use http_body::Body as _;
@@ -50,9 +50,7 @@ fn main() {
     let verifier = stripe();
     let body = Bytes::from(vec![b'm'; BODY_LEN]);
     let headers = signed_headers(&verifier, &body, NOW);
-    let service = VerifyWebhookLayer::new(verifier)
-        .with_clock(FixedClock(NOW))
-        .layer(tower::service_fn(drain));
+    let service = VerifyWebhookLayer::new(verifier).layer(tower::service_fn(drain));
 
     // Warm up lazily initialised state (CPU feature detection, the runtime's first poll, the
     // rejection log line's tracing callsite) outside the measured regions.

@@ -44,11 +44,7 @@ async fn serve(hits: Arc<AtomicUsize>) -> SocketAddr {
                 body.len().to_string()
             }
         })
-        .route_layer(
-            VerifyWebhookLayer::new(verifier)
-                .with_clock(FixedClock(NOW))
-                .max_body_size(LIMIT),
-        )
+        .route_layer(VerifyWebhookLayer::new(verifier).max_body_size(LIMIT))
     };
     let app = Router::new()
         .route("/github", route(github()))
@@ -244,7 +240,7 @@ async fn works_as_a_plain_hyper_service_without_axum() {
 
     let verifier = standard();
     let service = ServiceBuilder::new()
-        .layer(VerifyWebhookLayer::new(verifier.clone()).with_clock(FixedClock(NOW)))
+        .layer(VerifyWebhookLayer::new(verifier.clone()))
         .service_fn(
             |request: Request<hookverify_tower::VerifiedBody>| async move {
                 let id = request
