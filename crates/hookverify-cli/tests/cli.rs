@@ -307,7 +307,7 @@ fn the_official_vectors_verify_with_now() {
             );
         }
     }
-    assert_eq!(vectors.len(), 85 + 68);
+    assert_eq!(vectors.len(), 85 + 73);
 }
 
 #[test]

@@ -77,8 +77,10 @@
 //!   so: schemes that read the body whole (Twilio's sorted form parameters, Mailgun's fields,
 //!   Linear's JSON timestamp, and Box, which may need the escaped form of the body) keep it when
 //!   it is streamed through [`Verification::update`] (the adapters already hold it, so they do
-//!   not copy it); Ed25519's strict check needs the whole signed message; schemes that sign the
-//!   URL keep it for the end of the body.
+//!   not copy it); Ed25519's strict check needs the whole signed message. Schemes that sign the
+//!   URL (Square, HubSpot v3) verify one-shot without allocating when given the URL; a
+//!   streamed verification keeps a copy of it, a [`PublicUrl`] origin builds it per request,
+//!   and a mismatch names it in its error.
 //!
 //! # MSRV
 //!

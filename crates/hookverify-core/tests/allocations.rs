@@ -1,7 +1,9 @@
 //! Verification allocates nothing once a verifier is built: a counting global allocator
 //! watches `verify`, `begin`/`update`/`finish`, and rejections, for every HMAC preset whose
-//! signature is in its headers and a generic scheme. (Schemes that read the body whole, or keep
-//! the URL they sign, allocate by design: see the crate docs.)
+//! signature is in its headers and a generic scheme; and one-shot `verify` of the HMAC presets
+//! that sign the request's URL (Square, HubSpot v3), given the URL. (Schemes that read the body
+//! whole, and a streamed verification's copy of the URL it names in errors, allocate by design:
+//! see the crate docs.)
 //!
 //! This file runs without the test harness (`harness = false`), on one thread, so the global
 //! counters see nothing but the code under test.
@@ -16,7 +18,9 @@
 use std::alloc::System;
 use std::time::{Duration, UNIX_EPOCH};
 
-use hookverify_core::{Algorithm, Encoding, Part, Scheme, SignOptions, Verifier, VerifyError};
+use hookverify_core::{
+    Algorithm, Encoding, Part, Request, Scheme, SignOptions, Verifier, VerifyError,
+};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -48,7 +52,72 @@ fn main() {
         checked += 1;
     }
     assert!(checked >= 21);
+
+    let url_signing: Vec<Scheme> = Scheme::presets()
+        .iter()
+        .map(hookverify_core::Preset::scheme)
+        .filter(|scheme| {
+            scheme.algorithm().is_some() && !scheme.reads_body() && scheme.signs_request()
+        })
+        .collect();
+    assert!(url_signing.len() >= 2, "{} schemes", url_signing.len());
+    for scheme in url_signing {
+        check_one_shot_with_url(scheme, &body);
+        checked += 1;
+    }
     println!("allocations: {checked} passed, 0 failed");
+}
+
+/// One-shot verification of a URL-signing `scheme`, given the URL: ten times, matched,
+/// tampered and unsigned, and fails if anything allocated.
+fn check_one_shot_with_url(scheme: Scheme, body: &[u8]) {
+    const URL: &str = "https://hooks.example.com/webhooks?tenant=7";
+    let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let name = scheme.name().to_owned();
+    let verifier = Verifier::builder(scheme)
+        .secret("new-secret")
+        .secret("old-secret")
+        .build()
+        .unwrap();
+    let signer = Verifier::builder(verifier.scheme().clone())
+        .secret("old-secret")
+        .build()
+        .unwrap();
+    let pairs = signer.sign(body, &SignOptions::at(now).url(URL)).unwrap();
+    let request = Request::new(&pairs).method("POST").url(URL);
+    let unsigned: [(&str, &str); 0] = [];
+    let _ = verifier.verify(request, body, now);
+    let region = Region::new(GLOBAL);
+    for _ in 0..10 {
+        assert_eq!(
+            verifier.verify(request, body, now).unwrap().secret_index(),
+            1
+        );
+        let unsigned = Request::new(&unsigned).method("POST").url(URL);
+        assert!(verifier.verify(unsigned, body, now).is_err());
+    }
+    let stats = region.change();
+    assert!(
+        stats.allocations == 0 && stats.reallocations == 0,
+        "{name}: one-shot verification allocated {} times and reallocated {} times",
+        stats.allocations,
+        stats.reallocations
+    );
+    // A mismatch names the URL it was checked against: that error's one string.
+    let region = Region::new(GLOBAL);
+    for _ in 0..10 {
+        assert!(matches!(
+            verifier.verify(request, &body[1..], now),
+            Err(VerifyError::SignatureMismatchForUrl { .. })
+        ));
+    }
+    let stats = region.change();
+    assert_eq!(
+        (stats.allocations, stats.reallocations),
+        (10, 0),
+        "{name}: a mismatch allocates its URL once"
+    );
+    println!("{name}: 0 allocations in 10 rounds of one-shot verification with its URL");
 }
 
 /// Verifies a delivery of `scheme` every way, ten times, and fails if anything allocated.

@@ -266,7 +266,7 @@ fn every_vector_gives_its_expected_outcome() {
         .collect();
     let covered: BTreeSet<&str> = per_preset.keys().map(String::as_str).collect();
     assert_eq!(presets, covered, "every preset has vectors");
-    assert_eq!(vectors.len(), 85 + 68);
+    assert_eq!(vectors.len(), 85 + 73);
 }
 
 /// A verifier of `vector`'s preset whose keys are all wrong.

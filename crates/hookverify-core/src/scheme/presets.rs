@@ -381,15 +381,19 @@ registry! {
     /// Linear: `Linear-Signature: <hex>`, the HMAC-SHA256 of the raw body, which carries the
     /// signed timestamp as its `webhookTimestamp` field (milliseconds); 60 s tolerance.
     ///
-    /// As in Linear's current SDK, the `Linear-Timestamp` header is never trusted (it is not
-    /// signed), and the field must be a JSON integer. The body is read to its end before the
-    /// timestamp is known, so stale deliveries are refused after the body, not before.
+    /// As in Linear's SDK (`@linear/sdk` 98, `LinearWebhookClient.verify`), the
+    /// `Linear-Timestamp` header is never trusted (it is not signed), and a delivery is fresh
+    /// when its field is at most 60 s from the clock either way, 60 s included. Differences: the
+    /// SDK compares the hex as lower-case text and takes any finite JSON number; here hex is
+    /// compared as decoded bytes and the field must be a JSON integer. The body is read to its
+    /// end before the timestamp is known, so stale deliveries are refused after the body, not
+    /// before.
     ///
     /// ```
     /// # use std::time::{Duration, UNIX_EPOCH};
     /// use hookverify_core::Verifier;
     ///
-    /// // Computed with Python's hmac (Linear's SDK tests sign at run time).
+    /// // Computed with Python's hmac and checked with `@linear/sdk` 98.
     /// let verifier = Verifier::linear("linear-secret")?;
     /// let body = br#"{"action":"create","type":"Issue","webhookTimestamp":1700000000000}"#;
     /// let headers = [("Linear-Signature", "dce44a207f5fce3f94aa94df5f454faaf0b98fe3d6387dd9d79580de5a76024d")];
@@ -560,9 +564,10 @@ registry! {
     /// Zoom: `x-zm-signature: v0=<hex>` over `v0:{x-zm-request-timestamp}:{body}`, HMAC-SHA256
     /// with the app's secret token; 300 s tolerance.
     ///
-    /// Zoom's SDK (Rivet) checks no timestamp at all, and signs the body re-serialized by
-    /// `JSON.stringify`; Zoom sends compact JSON, so the raw bytes are what it signed, and a
-    /// timestamp five minutes off is refused here.
+    /// Zoom's SDK (`@zoom/rivet` 0.4) checks no timestamp at all, compares the signature as
+    /// text with `===`, and hashes the body re-serialized by `JSON.stringify`; Zoom sends compact
+    /// JSON, so the raw bytes are what it signed. Here a timestamp five minutes off is refused,
+    /// the raw bytes are verified, and the comparison is constant-time.
     ///
     /// ```
     /// # use std::time::{Duration, UNIX_EPOCH};
