@@ -4,11 +4,14 @@
     cargo bench -p hookverify-core --bench verify
     cargo bench -p hookverify-tower --features axum --bench axum
     cargo bench -p hookverify-actix --bench actix
+    cargo bench -p hookverify-core --features fuzzing,ed25519,p256 --bench presets
     scripts/bench_repeat.sh              # optional: the 256 B ratios over several runs
-    python3 scripts/bench_report.py
+    python3 scripts/instructions.py --markdown > target/instructions.md   # optional
+    python3 scripts/bench_report.py      # or --presets: only the presets section
 
 Reads target/criterion/**/new/{benchmark,estimates}.json (medians), rewrites the part of
-BENCHMARKS.md between the `bench:begin` and `bench:end` markers, and writes
+BENCHMARKS.md between the `bench:begin` and `bench:end` markers (and, from the presets bench
+and target/instructions.md, between `presets:begin` and `presets:end`), and writes
 docs/bench-throughput.svg. Standard library only.
 """
 
@@ -99,6 +102,45 @@ def adapter_tables(results):
             lines.append("|---|---|---|---|")
             lines.extend(rows)
             lines.append("")
+    return lines
+
+
+# The ratio each kind of preset must stay within at 256 B (the providers issue's targets).
+PRESET_TARGETS = {"twilio": 2.5, "mailgun": 2.5, "discord": 1.10, "sendgrid": 1.10}
+
+
+def preset_table(results):
+    """Every preset against its bare primitive (and webhook-verify where it has the provider)."""
+    names = []
+    for group, _ in results:
+        if group.startswith("presets/"):
+            name = group.split("/")[1]
+            if name not in names:
+                names.append(name)
+    if not names:
+        return []
+    lines = ["| preset | 256 B primitive | 256 B hookverify | ratio | target | 64 KiB ratio | "
+             "webhook-verify 256 B / 64 KiB |", "|---|---|---|---|---|---|---|"]
+    for name in names:
+        small = {f: results.get((f"presets/{name}/256B", f))
+                 for f in ("primitive", "hookverify", "webhook-verify")}
+        large = {f: results.get((f"presets/{name}/64KiB", f))
+                 for f in ("primitive", "hookverify", "webhook-verify")}
+        if not (small["primitive"] and small["hookverify"]):
+            continue
+        ratio = small["hookverify"] / small["primitive"]
+        target = PRESET_TARGETS.get(name, 1.8)
+        met = "" if ratio <= target else " ✗"
+        big = (f"{large['hookverify'] / large['primitive']:.2f}×"
+               if large["primitive"] and large["hookverify"] else "–")
+        peer = "–"
+        if small["webhook-verify"]:
+            peer = f"{small['webhook-verify'] / small['primitive']:.2f}×"
+            if large["webhook-verify"] and large["primitive"]:
+                peer += f" / {large['webhook-verify'] / large['primitive']:.2f}×"
+        lines.append(f"| `{name}` | {fmt_ns(small['primitive'])} | {fmt_ns(small['hookverify'])} | "
+                     f"{ratio:.2f}×{met} | ≤ {target:g}× | {big} | {peer} |")
+    lines.append("")
     return lines
 
 
@@ -194,14 +236,27 @@ def main():
     results = load()
     if not results:
         sys.exit("no criterion results under target/criterion: run the benches first")
-    tables = "\n".join(repeat_table() + core_tables(results) + adapter_tables(results))
-    SVG.parent.mkdir(exist_ok=True)
-    SVG.write_text(svg(results))
-    text = DOC.read_text()
-    new = re.sub(r"(<!-- bench:begin -->\n).*?(<!-- bench:end -->)",
-                 lambda m: m.group(1) + "\n" + tables + "\n" + m.group(2), text, flags=re.S)
+    new = DOC.read_text()
+    # `--presets`: only the presets section, from the presets bench alone.
+    tables = ""
+    if "--presets" not in sys.argv:
+        tables = "\n".join(repeat_table() + core_tables(results) + adapter_tables(results))
+        SVG.parent.mkdir(exist_ok=True)
+        SVG.write_text(svg(results))
+        new = re.sub(r"(<!-- bench:begin -->\n).*?(<!-- bench:end -->)",
+                     lambda m: m.group(1) + "\n" + tables + "\n" + m.group(2), new, flags=re.S)
+    presets = preset_table(results)
+    instructions = ROOT / "target" / "instructions.md"
+    if instructions.exists():
+        presets += ["Instructions per 256 B verification (callgrind; `scripts/instructions.py`):\n",
+                    instructions.read_text().rstrip(), ""]
+    if presets:
+        new = re.sub(r"(<!-- presets:begin -->\n).*?(<!-- presets:end -->)",
+                     lambda m: m.group(1) + "\n" + "\n".join(presets) + "\n" + m.group(2),
+                     new, flags=re.S)
     DOC.write_text(new)
     print(tables)
+    print("\n".join(presets))
 
 
 if __name__ == "__main__":

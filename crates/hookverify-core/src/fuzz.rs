@@ -257,13 +257,26 @@ pub fn timestamps(data: &[u8]) {
 }
 
 /// Twilio: the first line is the URL, the second the signature, the rest the form body; and
-/// the same URL through HubSpot v3's decoding. Never a panic, never a verified forgery.
+/// the same URL through HubSpot v3's decoding. Then the first line as a request's target, the
+/// second also as a trusted proxy's `X-Forwarded-Host`, through a [`PublicUrl`](crate::PublicUrl)
+/// origin. Never a panic, never a verified forgery.
 pub fn request_urls(data: &[u8]) {
     static TWILIO: OnceLock<Verifier> = OnceLock::new();
     static HUBSPOT: OnceLock<Verifier> = OnceLock::new();
-    let (Some(twilio), Some(hubspot)) = (
+    static PROXIED: OnceLock<Verifier> = OnceLock::new();
+    let (Some(twilio), Some(hubspot), Some(proxied)) = (
         cached(&TWILIO, || preset("twilio")),
         cached(&HUBSPOT, || preset("hubspot-v3")),
+        cached(&PROXIED, || {
+            let origin = crate::PublicUrl::origin("http://internal:8080")
+                .and_then(|url| url.trust_forwarded_headers_from(["127.0.0.1"]))
+                .ok()?;
+            Verifier::builder(Scheme::twilio())
+                .secret("fuzz-test-only-secret")
+                .public_url(origin)
+                .build()
+                .ok()
+        }),
     ) else {
         return;
     };
@@ -286,6 +299,19 @@ pub fn request_urls(data: &[u8]) {
             Ok(_) => panic!("{}: a forged request verified", verifier.scheme().name()),
             Err(error) => assert!(matches!(error.status_code(), 400 | 401), "{error:?}"),
         }
+    }
+    let forwarded = [
+        ("X-Twilio-Signature", signature),
+        ("X-Forwarded-Host", signature),
+        ("X-Forwarded-Proto", b"https".as_slice()),
+    ];
+    let request = crate::Request::new(&forwarded[..])
+        .method("POST")
+        .target(url)
+        .peer(std::net::Ipv4Addr::LOCALHOST.into());
+    match proxied.verify(request, body, at(NOW)) {
+        Ok(_) => panic!("a forged proxied request verified"),
+        Err(error) => assert!(matches!(error.status_code(), 400 | 401), "{error:?}"),
     }
 }
 
