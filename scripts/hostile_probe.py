@@ -9,6 +9,8 @@ Starts the server itself (so it knows its pid and can limit its address space), 
   reserve   --count connections announcing 2 MiB and sending two 1-byte pieces; the server's
             address space (VmSize) and resident memory (VmRSS) before and after, and whether it
             is still alive (use --as-limit to run it under `prlimit --as`)
+  fill      --count connections each announcing 2 MiB and sending all of it but one byte; the
+            server's memory 2 s later and --wait seconds later
   expect    an unsigned POST with `Expect: 100-continue`: the first status line it answers
 
 Examples (from the repository root, after `cargo build --examples --all-features`):
@@ -136,6 +138,26 @@ async def reserve(args, addr, pid):
     print(f"after {args.count} connections announcing 2 MiB and sending 2 bytes: {memory(pid)}")
 
 
+async def fill(args, addr, pid):
+    host, port = addr
+    print(f"before: {memory(pid)}")
+    writers = []
+    limit = 2 * 1024 * 1024
+    for _ in range(args.count):
+        _, writer = await asyncio.open_connection(host, port)
+        writer.write(head(args, limit) + b"{" + b" " * (limit - 2))
+        writers.append(writer)
+    for writer in writers:
+        try:
+            await writer.drain()
+        except OSError:
+            pass
+    await asyncio.sleep(2)
+    print(f"{args.count} connections each sending the 2 MiB limit minus one byte: {memory(pid)}")
+    await asyncio.sleep(args.wait)
+    print(f"{args.wait:.0f} s later, still connected: {memory(pid)}")
+
+
 async def expect(args, addr):
     reader, writer = await asyncio.open_connection(*addr)
     writer.write(
@@ -187,6 +209,7 @@ def main():
             except OSError:
                 time.sleep(0.05)
         run = {"timeouts": lambda: timeouts(args, addr), "reserve": lambda: reserve(args, addr, child.pid),
+               "fill": lambda: fill(args, addr, child.pid),
                "expect": lambda: expect(args, addr)}[probe]
         asyncio.run(run())
         status = child.poll()

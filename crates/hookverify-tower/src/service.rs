@@ -4,7 +4,6 @@ use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::task::{Context, Poll};
 
-use hookverify_core::Verifier;
 use http::{Extensions, HeaderMap, Method, Request, Response, Uri, header};
 use http_body::Body;
 use tower_service::Service;
@@ -12,9 +11,10 @@ use tower_service::Service;
 use crate::future::ResponseFuture;
 use crate::layer::Config;
 use crate::rejection::reject;
-use crate::{BoxError, RejectionResponse, VerifiedBody, VerifyWebhookLayer};
+use crate::{BoxError, RejectionResponse, VerifiedBody};
 
-/// Middleware that verifies webhook deliveries; made by [`VerifyWebhookLayer`].
+/// Middleware that verifies webhook deliveries; made by
+/// [`VerifyWebhookLayer`](crate::VerifyWebhookLayer).
 ///
 /// See the [crate docs](crate) for the behaviour and an example.
 #[derive(Clone)]
@@ -31,12 +31,6 @@ impl<S, R> VerifyWebhook<S, R> {
             config,
             rejection,
         }
-    }
-
-    /// A layer with `verifier` and the default options; shortcut for
-    /// [`VerifyWebhookLayer::new`].
-    pub fn layer(verifier: Verifier) -> VerifyWebhookLayer {
-        VerifyWebhookLayer::new(verifier)
     }
 
     /// The inner service.
