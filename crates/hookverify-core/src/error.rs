@@ -180,6 +180,19 @@ pub enum VerifyError {
         timeout_ms: u64,
     },
 
+    /// A handshake's verify token (Meta's `hub.verify_token`) does not match the one configured,
+    /// or none is configured. HTTP 403.
+    #[error("the handshake's verify token does not match")]
+    HandshakeTokenMismatch,
+
+    /// A handshake's field (a challenge, a token, `hub.mode`) is missing, repeated, empty,
+    /// longer than [`MAX_CHALLENGE_LEN`](crate::MAX_CHALLENGE_LEN) or not text. HTTP 400.
+    #[error("handshake field `{field}` is missing or malformed")]
+    MalformedHandshake {
+        /// The field.
+        field: &'static str,
+    },
+
     /// The delivery cannot be buffered now: the bytes held by all deliveries in flight fill the
     /// shared [`BodyBudget`](crate::BodyBudget), or memory for the body could not be allocated.
     /// Nothing is wrong with the delivery itself; the provider retries. HTTP 503.
@@ -193,10 +206,11 @@ pub enum VerifyError {
 impl VerifyError {
     /// The HTTP status an adapter should answer with.
     ///
-    /// `401` for an unsigned, forged or stale delivery, `400` for a malformed or ambiguous header
-    /// or body field or an unreadable body, `408` for a body that arrived too slowly, `413` for
-    /// an oversized body, `503` when the server cannot buffer the body now, `500` when the
-    /// server did not give a URL-signing scheme the request's URL.
+    /// `401` for an unsigned, forged or stale delivery, `400` for a malformed or ambiguous header,
+    /// body field or handshake, or an unreadable body, `403` for a handshake whose verify token
+    /// does not match, `408` for a body that arrived too slowly, `413` for an oversized body,
+    /// `503` when the server cannot buffer the body now, `500` when the server did not give a
+    /// URL-signing scheme the request's URL.
     ///
     /// # Examples
     ///
@@ -223,7 +237,9 @@ impl VerifyError {
             | Self::MissingField { .. }
             | Self::MalformedField { .. }
             | Self::MalformedBody { .. }
+            | Self::MalformedHandshake { .. }
             | Self::BodyUnreadable => 400,
+            Self::HandshakeTokenMismatch => 403,
             Self::BodyTimeout { .. } => 408,
             Self::BodyTooLarge { .. } => 413,
             Self::Overloaded { .. } => 503,

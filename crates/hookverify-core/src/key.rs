@@ -250,6 +250,11 @@ impl Keyring {
         self.keys.iter().any(|key| key.kind() != Kind::Tag)
     }
 
+    /// The key at `index`, in the order they were given.
+    pub(crate) fn get(&self, index: usize) -> Option<&Key> {
+        self.keys.get(index)
+    }
+
     pub(crate) fn first(&self) -> Option<&Key> {
         self.keys.first()
     }

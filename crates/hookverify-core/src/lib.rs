@@ -33,7 +33,7 @@
 //! [`Scheme::hmac`]. A [`Verifier`] pairs a scheme with one or more keys (shared secrets, or for
 //! Discord, SendGrid and Standard Webhooks `v1a` the provider's [`PublicKey`]) and prepares each
 //! once. Schemes that sign the request's method and URL (Twilio, Square, HubSpot) are verified
-//! with a [`Request`] carrying them. Verification is a stream:
+//! with a [`Request`] carrying them, the URL given or built by the verifier's [`PublicUrl`]. Verification is a stream:
 //!
 //! 1. [`Verifier::begin`] reads the headers, bounds them, and checks the timestamp. Unsigned,
 //!    malformed and stale deliveries fail here, before any body byte is read.
@@ -43,6 +43,11 @@
 //!
 //! [`Verifier::verify`] does the three at once, and [`Verifier::sign`] (or [`Signer`], which
 //! also holds private keys) is the mirror image.
+//!
+//! Providers also check the endpoint itself (Slack, Zoom, Twitch, Discord, Meta, Dropbox,
+//! Microsoft Graph): [`Verifier::unsigned_handshake`] and [`Verifier::signed_handshake`] decide
+//! whether a request is such a [`Handshake`] and give the exact answer, which the adapters
+//! write in the handler's place. [`format`] parses a verified body (JSON, forms, XML).
 //! Headers come through the [`Headers`] trait, so this crate works with any framework; the
 //! `hookverify-tower` and `hookverify-actix` adapters build middleware on it.
 //!
@@ -54,6 +59,8 @@
 //! | `actix-http` | implements [`Headers`] for actix-web's `HeaderMap` (actix-http 3) | no |
 //! | `ed25519` | Ed25519 signatures: [`Scheme::discord`], Standard Webhooks `v1a` (`ed25519-dalek`) | no |
 //! | `p256` | ECDSA P-256 signatures: [`Scheme::sendgrid`] (RustCrypto `p256`) | no |
+//! | `form` | form bodies: [`format::from_form`], [`format::from_slack_payload`] (`serde_html_form`) | no |
+//! | `xml` | XML bodies: [`format::from_xml`] (`quick-xml`; DTDs refused, depth bounded) | no |
 //!
 //! Every other scheme is always available.
 //!
@@ -97,6 +104,8 @@ pub mod __fuzz;
 mod budget;
 mod buffer;
 mod error;
+pub mod format;
+mod handshake;
 mod headers;
 mod key;
 mod mac;
@@ -113,6 +122,7 @@ mod verifier;
 pub use crate::budget::BodyBudget;
 pub use crate::buffer::{BufferedVerification, DEFAULT_MAX_BODY_SIZE};
 pub use crate::error::{ConfigError, Malformation, Overload, SignError, VerifyError};
+pub use crate::handshake::{Handshake, HandshakeAnswer, MAX_CHALLENGE_LEN};
 pub use crate::headers::{HeaderKey, Headers, PairValues};
 pub use crate::mac::Algorithm;
 pub use crate::public_key::{PublicKey, SigningKey};

@@ -5,15 +5,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::handshake::Handshakes;
 use crate::key::{Key, Keyring, Running};
 use crate::scheme::family::{BodyFields, BodyUse, Family as _, Head, Stamp as HeadStamp};
 use crate::scheme::{Fields, KeyKind, Name, Tolerance};
 use crate::signature::Candidates;
 use crate::timestamp;
 use crate::{
-    Clock, ConfigError, Headers, IntoRequest, MAX_ID_LEN, MAX_SECRETS, MAX_SIGNATURES, PublicKey,
-    PublicUrl, Request, Scheme, Secret, SignError, SignOptions, SignedDelivery, Signer,
-    SystemClock, VerifyError,
+    Clock, ConfigError, Handshake, HandshakeAnswer, Headers, IntoRequest, MAX_ID_LEN, MAX_SECRETS,
+    MAX_SIGNATURES, PublicKey, PublicUrl, Request, Scheme, Secret, SignError, SignOptions,
+    SignedDelivery, Signer, SystemClock, VerifyError,
 };
 
 /// The tolerance of schemes of the builder: five minutes, the value Stripe, Standard Webhooks
@@ -60,6 +61,7 @@ struct Inner {
     public_url: Option<PublicUrl>,
     /// What "now" is for the adapters, which ask [`Verifier::now`].
     clock: Arc<dyn Clock>,
+    handshakes: Handshakes,
 }
 
 impl Verifier {
@@ -67,11 +69,12 @@ impl Verifier {
     pub fn builder(scheme: Scheme) -> VerifierBuilder {
         VerifierBuilder {
             tolerance: ToleranceSetting::Default,
-            scheme,
             keys: Vec::new(),
             error: None,
             public_url: None,
             clock: Arc::new(SystemClock),
+            handshakes: Handshakes::new(scheme.handshakes()),
+            scheme,
         }
     }
 
@@ -94,6 +97,84 @@ impl Verifier {
     #[must_use]
     pub fn now(&self) -> SystemTime {
         self.inner.clock.now()
+    }
+
+    /// The handshakes this verifier answers (see [`Handshake`]).
+    #[must_use]
+    pub fn handshakes(&self) -> &[Handshake] {
+        self.inner.handshakes.enabled()
+    }
+
+    /// Whether a request is an unsigned handshake (Meta's, Dropbox's or Microsoft Graph's),
+    /// decided from its method and query (the part of the URL after `?`) alone, before any
+    /// verification; the answer to write if it is. `None` means the request is not one and is
+    /// verified as a delivery.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyError::HandshakeTokenMismatch`] (403) for a Meta request whose verify token does
+    /// not match, and [`VerifyError::MalformedHandshake`] (400) for a handshake whose
+    /// parameters are missing, repeated or too long.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use hookverify_core::{Scheme, Verifier};
+    ///
+    /// let verifier = Verifier::builder(Scheme::meta())
+    ///     .secret("test-only-app-secret")
+    ///     .meta_verify_token("test-only-verify-token")
+    ///     .build()?;
+    /// let query = "hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=test-only-verify-token";
+    /// let answer = verifier.unsigned_handshake("GET", Some(query)).unwrap()?;
+    /// assert_eq!((answer.status(), answer.body()), (200, &b"1158201444"[..]));
+    /// assert!(verifier.unsigned_handshake("POST", Some(query)).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn unsigned_handshake(
+        &self,
+        method: &str,
+        query: Option<&str>,
+    ) -> Option<Result<HandshakeAnswer, VerifyError>> {
+        self.inner.handshakes.unsigned(method, query)
+    }
+
+    /// Whether a request that verified is a signed handshake (Slack's, Zoom's, Twitch's,
+    /// Discord's), decided from its headers and verified body; the answer to write if it is.
+    /// `None` means it is a delivery for the handler. Zoom's answer is signed with the key that
+    /// verified the request.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyError::MalformedHandshake`] (400) for a handshake without a usable challenge.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use hookverify_core::{SignOptions, Verifier};
+    ///
+    /// let verifier = Verifier::slack("test-only-signing-secret")?;
+    /// let body = br#"{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    /// let now = SystemTime::now();
+    /// let headers = verifier.sign(body, &SignOptions::at(now))?;
+    /// let verified = verifier.verify(&headers, body, now)?;
+    /// let answer = verifier.signed_handshake(&verified, &headers, body).unwrap()?;
+    /// assert_eq!(answer.body(), br#"{"challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}"#);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn signed_handshake<H: Headers + ?Sized>(
+        &self,
+        verified: &Verified,
+        headers: &H,
+        body: &[u8],
+    ) -> Option<Result<HandshakeAnswer, VerifyError>> {
+        let key = self.inner.keys.get(verified.secret_index());
+        self.inner.handshakes.signed(headers, body, |message| {
+            key.and_then(|key| key.sign(message))
+        })
     }
 
     /// Where the public URL of a delivery comes from, if configured
@@ -428,6 +509,7 @@ impl fmt::Debug for Verifier {
             .field("keys", &self.inner.keys.len())
             .field("tolerance", &self.inner.tolerance)
             .field("public_url", &self.inner.public_url)
+            .field("handshakes", &self.inner.handshakes)
             .finish()
     }
 }
@@ -474,6 +556,7 @@ pub struct VerifierBuilder {
     tolerance: ToleranceSetting,
     public_url: Option<PublicUrl>,
     clock: Arc<dyn Clock>,
+    handshakes: Handshakes,
 }
 
 impl VerifierBuilder {
@@ -534,6 +617,33 @@ impl VerifierBuilder {
     /// [`Request::url`](crate::Request::url), and the adapters answer 500.
     pub fn public_url(mut self, public_url: PublicUrl) -> Self {
         self.public_url = Some(public_url);
+        self
+    }
+
+    /// Also answers `handshake`, besides the scheme's own ([`Scheme::handshakes`]); for
+    /// example [`Handshake::GraphValidation`] on a route Microsoft Graph notifies.
+    pub fn handshake(mut self, handshake: Handshake) -> Self {
+        self.handshakes.add(handshake);
+        self
+    }
+
+    /// Answers no handshake at all, not even the scheme's own: every request is verified as a
+    /// delivery, and the handler answers the provider's checks itself.
+    pub fn without_handshakes(mut self) -> Self {
+        self.handshakes.clear();
+        self
+    }
+
+    /// The verify token typed into Meta's App Dashboard, which Meta's verification request
+    /// (`GET ?hub.verify_token=…`) must carry for [`Handshake::MetaSubscription`] to be
+    /// answered. Without one, or with an empty one, every such request is refused (403).
+    pub fn meta_verify_token(mut self, token: &str) -> Self {
+        match Secret::from_bytes(token) {
+            Ok(token) => self.handshakes.set_meta_verify_token(token),
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
         self
     }
 
@@ -616,6 +726,7 @@ impl VerifierBuilder {
                 tolerance_ms,
                 public_url: self.public_url,
                 clock: self.clock,
+                handshakes: self.handshakes,
             }),
         })
     }
@@ -642,6 +753,7 @@ impl fmt::Debug for VerifierBuilder {
             .field("keys", &self.keys.len())
             .field("tolerance", &self.tolerance)
             .field("public_url", &self.public_url)
+            .field("handshakes", &self.handshakes)
             .finish_non_exhaustive()
     }
 }

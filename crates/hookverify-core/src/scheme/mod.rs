@@ -176,6 +176,13 @@ impl Scheme {
         }
     }
 
+    /// The endpoint checks a verifier of this scheme answers by default: its provider's
+    /// handshakes (see [`Handshake`](crate::Handshake)); none for schemes of the builder.
+    #[must_use]
+    pub fn handshakes(&self) -> &'static [crate::Handshake] {
+        self.info().map_or(&[], Preset::handshakes)
+    }
+
     /// The HMAC's hash function, for HMAC schemes.
     #[must_use]
     pub fn algorithm(&self) -> Option<Algorithm> {

@@ -28,7 +28,7 @@ use super::{KeyKind, Name, Scheme};
 use crate::key::Primitive;
 use crate::signature::Kind;
 use crate::timestamp::TimestampFormat;
-use crate::{Algorithm, ConfigError, Encoding, Verifier};
+use crate::{Algorithm, ConfigError, Encoding, Handshake, Verifier};
 
 /// A preset's registry row: what it is called, what it reads and signs, where the provider
 /// documents it, and how fresh its deliveries must be.
@@ -54,6 +54,7 @@ pub struct Preset {
     documentation: &'static str,
     key: KeyKind,
     tolerance: Option<Tolerance>,
+    handshakes: &'static [Handshake],
     scheme: fn() -> Scheme,
 }
 
@@ -133,6 +134,12 @@ impl Preset {
         self.tolerance.is_none_or(|tolerance| tolerance.inclusive)
     }
 
+    /// The endpoint checks its verifiers answer by default (see [`Handshake`]).
+    #[must_use]
+    pub const fn handshakes(&self) -> &'static [Handshake] {
+        self.handshakes
+    }
+
     /// The scheme.
     #[must_use]
     pub fn scheme(&self) -> Scheme {
@@ -159,6 +166,7 @@ macro_rules! registry {
             documentation: $documentation:literal,
             key: $key:ident,
             tolerance: $tolerance:expr,
+            $(handshakes: [$($handshake:ident),* $(,)?],)?
             build: $build:expr,
         }
     )*) => {
@@ -173,6 +181,7 @@ macro_rules! registry {
                 documentation: $documentation,
                 key: KeyKind::$key,
                 tolerance: $tolerance,
+                handshakes: &[$($(Handshake::$handshake),*)?],
                 scheme: Scheme::$function,
             },
         )*];
@@ -301,6 +310,7 @@ registry! {
         documentation: "https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads",
         key: Secret,
         tolerance: None,
+        handshakes: [MetaSubscription],
         build: header(body_hmac("X-Hub-Signature-256", Some("sha256="), Encoding::Hex, Algorithm::Sha256), SHA256),
     }
 
@@ -503,6 +513,7 @@ registry! {
         documentation: "https://www.dropbox.com/developers/reference/webhooks#notifications",
         key: Secret,
         tolerance: None,
+        handshakes: [DropboxChallenge],
         build: header(body_hmac("X-Dropbox-Signature", None, Encoding::Hex, Algorithm::Sha256), SHA256),
     }
 
@@ -553,6 +564,7 @@ registry! {
         documentation: "https://docs.slack.dev/authentication/verifying-requests-from-slack/",
         key: Secret,
         tolerance: Some(Tolerance::inclusive(300)),
+        handshakes: [SlackUrlVerification],
         build: header(
             body_hmac("X-Slack-Signature", Some("v0="), Encoding::Hex, Algorithm::Sha256)
                 .timestamp("X-Slack-Request-Timestamp", TimestampFormat::UnixSeconds)
@@ -589,6 +601,7 @@ registry! {
         documentation: "https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events",
         key: Secret,
         tolerance: Some(Tolerance::inclusive(300)),
+        handshakes: [ZoomUrlValidation],
         build: header(
             body_hmac("x-zm-signature", Some("v0="), Encoding::Hex, Algorithm::Sha256)
                 .timestamp("x-zm-request-timestamp", TimestampFormat::UnixSeconds)
@@ -680,6 +693,7 @@ registry! {
         documentation: "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message",
         key: Secret,
         tolerance: Some(Tolerance::inclusive(600)),
+        handshakes: [TwitchCallbackVerification],
         build: header(
             body_hmac("Twitch-Eventsub-Message-Signature", Some("sha256="), Encoding::Hex, Algorithm::Sha256)
                 .id("Twitch-Eventsub-Message-Id")
@@ -902,9 +916,9 @@ registry! {
     /// Square: `x-square-hmacsha256-signature: <base64>`, the HMAC-SHA256 of the notification
     /// URL followed by the body, with the subscription's signature key. No timestamp.
     ///
-    /// The URL must be the one configured in Square's console, byte for byte: verify with a
-    /// [`Request`](crate::Request) carrying it (the adapters take it from configuration, never
-    /// from `Host`).
+    /// The URL must be the one configured in Square's console, byte for byte: give the verifier
+    /// [`PublicUrl::exact`](crate::PublicUrl::exact) of it (or an origin, which the adapters
+    /// complete with the path and query as received), never `Host`.
     ///
     /// ```
     /// # use std::time::SystemTime;
@@ -1122,6 +1136,7 @@ registry! {
         documentation: "https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers",
         key: PublicKey,
         tolerance: Some(Tolerance::inclusive(300)),
+        handshakes: [DiscordPing],
         build: header(
             Header::new("X-Signature-Ed25519", Encoding::Hex, 64)
                 .public_key(Kind::Ed25519, KeyText::Ed25519Hex)
