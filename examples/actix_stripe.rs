@@ -58,7 +58,7 @@ struct EventData {
     object: serde_json::Value,
 }
 
-async fn stripe_webhook(VerifiedJson(event): VerifiedJson<Event>) -> HttpResponse {
+async fn stripe_webhook(VerifiedJson(event, ..): VerifiedJson<Event>) -> HttpResponse {
     let object = &event.data.object;
     match event.r#type.as_str() {
         "payment_intent.succeeded" => {

@@ -5,7 +5,8 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use hookverify_core::VerifyError;
+use hookverify_core::format::FormatError;
+use hookverify_core::{HandshakeAnswer, VerifyError};
 
 /// Why the middleware or an extractor rejected a request.
 ///
@@ -17,14 +18,18 @@ pub enum WebhookError {
     /// The delivery failed verification or could not be read (401, 400, 408, 413 or 503; see
     /// [`status_code`]).
     Verify(VerifyError),
-    /// The verified body is not valid JSON for the target type (400). Holds serde's message.
-    InvalidJson(String),
+    /// The verified body does not parse as the handler's type (400).
+    Format(FormatError),
     /// No [`Verifier`](hookverify_core::Verifier) is registered as app data (500, a server
     /// misconfiguration).
     MissingVerifier,
     /// [`VerifiedDelivery`](crate::VerifiedDelivery) was used without the
     /// [`VerifyWebhook`](crate::VerifyWebhook) middleware (500, a server misconfiguration).
     MissingMiddleware,
+    /// Not a failure: the request is a provider's endpoint check, answered exactly as core
+    /// decided (usually 200) in the handler's place. See
+    /// [`Handshake`](hookverify_core::Handshake).
+    Handshake(HandshakeAnswer),
 }
 
 /// The HTTP status for a verification failure: `401` for an unsigned, forged or stale delivery,
@@ -42,11 +47,12 @@ impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Verify(error) => error.fmt(f),
-            Self::InvalidJson(message) => write!(f, "invalid JSON body: {message}"),
+            Self::Format(error) => error.fmt(f),
             Self::MissingVerifier => f.write_str("no webhook verifier is configured"),
             Self::MissingMiddleware => {
                 f.write_str("webhook verification is not configured for this route")
             }
+            Self::Handshake(answer) => write!(f, "answered {}", answer.handshake()),
         }
     }
 }
@@ -55,7 +61,8 @@ impl std::error::Error for WebhookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Verify(error) => Some(error),
-            Self::InvalidJson(_) | Self::MissingVerifier | Self::MissingMiddleware => None,
+            Self::Format(error) => Some(error),
+            Self::MissingVerifier | Self::MissingMiddleware | Self::Handshake(_) => None,
         }
     }
 }
@@ -70,12 +77,18 @@ impl ResponseError for WebhookError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::Verify(error) => status_code(error),
-            Self::InvalidJson(_) => StatusCode::BAD_REQUEST,
+            Self::Format(_) => StatusCode::BAD_REQUEST,
             Self::MissingVerifier | Self::MissingMiddleware => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Handshake(answer) => {
+                StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::OK)
+            }
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let Self::Handshake(answer) = self {
+            return answer_response(answer.clone());
+        }
         let mut response = HttpResponse::build(ResponseError::status_code(self))
             .insert_header((
                 header::CONTENT_TYPE,
@@ -87,6 +100,38 @@ impl ResponseError for WebhookError {
         }
         response
     }
+}
+
+/// The response to a handshake, exactly as core decided it; logged at DEBUG.
+pub(crate) fn answer_response(answer: HandshakeAnswer) -> HttpResponse {
+    tracing::debug!(
+        target: "hookverify::handshake",
+        handshake = %answer.handshake(),
+        "answered webhook handshake"
+    );
+    let mut response =
+        HttpResponse::build(StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::OK));
+    for header in answer.headers() {
+        response.insert_header(header);
+    }
+    response.body(answer.into_body())
+}
+
+/// Logs a verified body that did not parse as the handler's type: the format's reason only,
+/// never the body.
+pub(crate) fn log_unparsable(error: &FormatError, scheme: &str) {
+    let reason = match error {
+        FormatError::InvalidJson(_) => "invalid JSON",
+        FormatError::InvalidForm(_) => "invalid form",
+        FormatError::InvalidXml(_) => "invalid XML",
+        _ => "refused body",
+    };
+    tracing::debug!(
+        target: "hookverify::rejection",
+        scheme,
+        reason,
+        "verified webhook body did not parse"
+    );
 }
 
 /// Logs a rejection, once, in the same shape as the tower adapter.
@@ -112,7 +157,10 @@ mod tests {
                 WebhookError::Verify(VerifyError::BodyTooLarge { limit: 1 }),
                 413,
             ),
-            (WebhookError::InvalidJson("eof".to_owned()), 400),
+            (
+                WebhookError::Format(FormatError::InvalidJson("eof".to_owned())),
+                400,
+            ),
             (WebhookError::MissingVerifier, 500),
         ];
         for (error, status) in cases {

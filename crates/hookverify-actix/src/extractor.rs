@@ -1,13 +1,17 @@
-//! Extractors: [`VerifiedDelivery`] behind the middleware, [`VerifiedWebhook`] and
-//! [`VerifiedJson`] on their own.
+//! Extractors: [`VerifiedDelivery`] behind the middleware; [`VerifiedWebhook`] and the typed
+//! ones ([`VerifiedJson`], [`VerifiedForm`], [`VerifiedSlackPayload`], [`VerifiedXml`]) on their
+//! own.
 
+use std::fmt;
 use std::future::{Ready, ready};
+use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use bytes::Bytes;
 use futures_core::future::LocalBoxFuture;
-use hookverify_core::{Verified, Verifier, VerifyError};
+use hookverify_core::format::FormatError;
+use hookverify_core::{HandshakeAnswer, Verified, Verifier, VerifyError};
 use serde::de::DeserializeOwned;
 
 use crate::error::log_rejection;
@@ -54,13 +58,17 @@ impl FromRequest for VerifiedDelivery {
 
 /// A delivery verified in the handler: its raw body and the [`Verified`] metadata.
 ///
-/// The [`Verifier`] is looked up in app data, as `Verifier` and then as `web::Data<Verifier>`
-/// (500 when neither is registered). The headers are checked before the payload is read, so an
+/// The verifier is looked up in app data as `K` and then as `web::Data<K>` (500 when neither is
+/// registered): `K` is [`Verifier`] itself by default, or a type of your own per provider
+/// (`K: Into<Verifier>`) when one app registers several; see the [crate docs](crate). The headers are checked before the payload is read, so an
 /// unsigned or stale delivery is rejected unread. The payload is then streamed through the MAC
 /// under the route's [`WebhookConfig`] (2 MiB limit by default, 413 beyond; optional deadline,
 /// 408; optional shared budget, 503), exactly as the [`VerifyWebhook`](crate::VerifyWebhook)
 /// middleware reads it. Timestamps are checked against the verifier's clock
-/// ([`Verifier::now`]).
+/// ([`Verifier::now`]). The verifier's [handshakes](hookverify_core::Handshake) are answered in
+/// the handler's place (through [`WebhookError::Handshake`]): an unsigned one before the payload
+/// is read, a signed one once it verified. Route the handshake's method to the handler too
+/// (Meta's and Dropbox's are `GET`s).
 ///
 /// # Examples
 ///
@@ -80,13 +88,13 @@ impl FromRequest for VerifiedDelivery {
 /// # let _ = app;
 /// # Ok::<(), hookverify_core::ConfigError>(())
 /// ```
-#[derive(Debug, Clone)]
-pub struct VerifiedWebhook {
+pub struct VerifiedWebhook<K = Verifier> {
     verified: Verified,
     body: Bytes,
+    key: PhantomData<fn() -> K>,
 }
 
-impl VerifiedWebhook {
+impl<K> VerifiedWebhook<K> {
     /// What the verification established.
     #[must_use]
     pub const fn verified(&self) -> &Verified {
@@ -106,14 +114,38 @@ impl VerifiedWebhook {
     }
 }
 
-impl FromRequest for VerifiedWebhook {
+impl<K> Clone for VerifiedWebhook<K> {
+    fn clone(&self) -> Self {
+        Self {
+            verified: self.verified.clone(),
+            body: self.body.clone(),
+            key: PhantomData,
+        }
+    }
+}
+
+impl<K> fmt::Debug for VerifiedWebhook<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedWebhook")
+            .field("verified", &self.verified)
+            .field("body", &self.body.len())
+            .finish()
+    }
+}
+
+impl<K: Into<Verifier> + Clone + 'static> FromRequest for VerifiedWebhook<K> {
     type Error = WebhookError;
     type Future = LocalBoxFuture<'static, Result<Self, WebhookError>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let Some(verifier) = verifier_of(request) else {
+        let Some(verifier) = verifier_of::<K>(request) else {
             return Box::pin(ready(Err(WebhookError::MissingVerifier)));
         };
+        if let Some(outcome) =
+            verifier.unsigned_handshake(request.method().as_str(), request.uri().query())
+        {
+            return Box::pin(ready(Err(handshake(outcome, &verifier))));
+        }
         let limits = WebhookConfig::limits_of(request);
         let body = verifier
             .begin(crate::head::core_request(request.head()), verifier.now())
@@ -123,71 +155,166 @@ impl FromRequest for VerifiedWebhook {
             Err(error) => return Box::pin(ready(Err(rejected(error, &verifier)))),
         };
         let payload = payload.take();
+        let headers = request.headers().clone();
         Box::pin(async move {
             let (verified, body) = limits
                 .read(body, payload)
                 .await
                 .map_err(|error| rejected(error, &verifier))?;
-            Ok(Self { verified, body })
+            if let Some(outcome) = verifier.signed_handshake(&verified, &headers, &body) {
+                return Err(handshake(outcome, &verifier));
+            }
+            Ok(Self {
+                verified,
+                body,
+                key: PhantomData,
+            })
         })
     }
 }
 
-/// A verified delivery whose body is deserialized from JSON, after verification.
-///
-/// Verifies exactly as [`VerifiedWebhook`] does; a body that is not valid JSON for `T` is then
-/// rejected with 400. This is all a Stripe handler needs:
-///
-/// ```
-/// use actix_web::HttpResponse;
-/// use hookverify_actix::VerifiedJson;
-/// use serde::Deserialize;
-///
-/// #[derive(Deserialize)]
-/// struct Event {
-///     r#type: String,
-/// }
-///
-/// async fn stripe(VerifiedJson(event): VerifiedJson<Event>) -> HttpResponse {
-///     match event.r#type.as_str() {
-///         "payment_intent.succeeded" => HttpResponse::Ok().finish(),
-///         _ => HttpResponse::Accepted().finish(),
-///     }
-/// }
-/// # let _ = stripe;
-/// ```
-#[derive(Debug, Clone, Copy, Default)]
-#[allow(
-    clippy::exhaustive_structs,
-    reason = "a newtype extractor, destructured in handler arguments like web::Json"
-)]
-pub struct VerifiedJson<T>(pub T);
+/// Declares a typed extractor that verifies, then parses the verified body.
+macro_rules! typed_extractor {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $parse:path
+    ) => {
+        $(#[$meta])*
+        #[allow(
+            clippy::exhaustive_structs,
+            reason = "a newtype extractor, destructured in handler arguments like web::Json"
+        )]
+        pub struct $name<T, K = Verifier>(pub T, pub PhantomData<fn() -> K>);
 
-impl<T: DeserializeOwned + 'static> FromRequest for VerifiedJson<T> {
-    type Error = WebhookError;
-    type Future = LocalBoxFuture<'static, Result<Self, WebhookError>>;
+        impl<T, K> $name<T, K> {
+            /// The parsed body.
+            pub fn into_inner(self) -> T {
+                self.0
+            }
+        }
 
-    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let webhook = VerifiedWebhook::from_request(request, payload);
-        Box::pin(async move {
-            let webhook = webhook.await?;
-            serde_json::from_slice(webhook.body())
-                .map(Self)
-                .map_err(|error| WebhookError::InvalidJson(error.to_string()))
-        })
-    }
+        impl<T: fmt::Debug, K> fmt::Debug for $name<T, K> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.0).finish()
+            }
+        }
+
+        impl<T: Clone, K> Clone for $name<T, K> {
+            fn clone(&self) -> Self {
+                Self(self.0.clone(), PhantomData)
+            }
+        }
+
+        impl<T, K> FromRequest for $name<T, K>
+        where
+            T: DeserializeOwned + 'static,
+            K: Into<Verifier> + Clone + 'static,
+        {
+            type Error = WebhookError;
+            type Future = LocalBoxFuture<'static, Result<Self, WebhookError>>;
+
+            fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let webhook = VerifiedWebhook::<K>::from_request(request, payload);
+                Box::pin(async move {
+                    let webhook = webhook.await?;
+                    $parse(webhook.body())
+                        .map(|value| Self(value, PhantomData))
+                        .map_err(|error| unparsable(error, webhook.verified()))
+                })
+            }
+        }
+    };
 }
 
-/// The verifier registered as app data, as `Verifier` or as `web::Data<Verifier>`.
-fn verifier_of(request: &HttpRequest) -> Option<Verifier> {
-    request.app_data::<Verifier>().cloned().or_else(|| {
-        request
-            .app_data::<web::Data<Verifier>>()
-            .map(|data| data.get_ref().clone())
-    })
+typed_extractor! {
+    /// A delivery verified in the handler whose body is deserialized from JSON, after
+    /// verification.
+    ///
+    /// Verifies exactly as [`VerifiedWebhook`] does (with `K`, [`Verifier`] by default); then a
+    /// body that is not JSON for `T` is rejected with 400. The `Content-Type` is not checked:
+    /// providers send JSON as `text/plain` too. This is all a Stripe handler needs:
+    ///
+    /// ```
+    /// use actix_web::{App, HttpResponse, web};
+    /// use hookverify_actix::VerifiedJson;
+    /// use hookverify_core::Verifier;
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Event {
+    ///     r#type: String,
+    /// }
+    ///
+    /// async fn stripe(VerifiedJson(event, ..): VerifiedJson<Event>) -> HttpResponse {
+    ///     HttpResponse::Ok().body(event.r#type)
+    /// }
+    ///
+    /// let app = App::new()
+    ///     .app_data(web::Data::new(Verifier::stripe("whsec_test-only-secret")?))
+    ///     .route("/webhooks/stripe", web::post().to(stripe));
+    /// # let _ = app;
+    /// # Ok::<(), hookverify_core::ConfigError>(())
+    /// ```
+    VerifiedJson, hookverify_core::format::from_json
+}
+
+#[cfg(feature = "form")]
+typed_extractor! {
+    /// A delivery verified in the handler whose `application/x-www-form-urlencoded` body is
+    /// deserialized, after verification, with `serde_html_form` (a repeated key fills a `Vec`):
+    /// Twilio's requests, Slack's slash commands. A body that is not a form for `T` is rejected
+    /// with 400.
+    #[cfg_attr(docsrs, doc(cfg(feature = "form")))]
+    VerifiedForm, hookverify_core::format::from_form
+}
+
+#[cfg(feature = "form")]
+typed_extractor! {
+    /// A verified Slack interactivity request (`payload=<JSON>` as a form), whose payload is
+    /// deserialized after verification. A form without exactly one `payload`, or a payload that
+    /// is not JSON for `T`, is rejected with 400.
+    #[cfg_attr(docsrs, doc(cfg(feature = "form")))]
+    VerifiedSlackPayload, hookverify_core::format::from_slack_payload
+}
+
+#[cfg(feature = "xml")]
+typed_extractor! {
+    /// A delivery verified in the handler whose XML body is deserialized, after verification,
+    /// with `quick-xml`: document type declarations are refused and nesting is bounded (see
+    /// [`hookverify_core::format::from_xml`]). A body that is not XML for `T` is rejected with
+    /// 400.
+    #[cfg_attr(docsrs, doc(cfg(feature = "xml")))]
+    VerifiedXml, hookverify_core::format::from_xml
+}
+
+/// The verifier registered as app data, as `K` or as `web::Data<K>`.
+fn verifier_of<K: Into<Verifier> + Clone + 'static>(request: &HttpRequest) -> Option<Verifier> {
+    request
+        .app_data::<K>()
+        .cloned()
+        .or_else(|| {
+            request
+                .app_data::<web::Data<K>>()
+                .map(|data| data.get_ref().clone())
+        })
+        .map(Into::into)
 }
 
 fn rejected(error: VerifyError, verifier: &Verifier) -> WebhookError {
     log_rejection(&error, verifier.scheme().name());
     WebhookError::Verify(error)
+}
+
+/// A handshake's answer, or why it was refused.
+fn handshake(outcome: Result<HandshakeAnswer, VerifyError>, verifier: &Verifier) -> WebhookError {
+    match outcome {
+        Ok(answer) => WebhookError::Handshake(answer),
+        Err(error) => rejected(error, verifier),
+    }
+}
+
+/// A verified body that did not parse as the handler's type.
+fn unparsable(error: FormatError, verified: &Verified) -> WebhookError {
+    crate::error::log_unparsable(&error, verified.scheme());
+    WebhookError::Format(error)
 }

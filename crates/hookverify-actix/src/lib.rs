@@ -16,7 +16,7 @@
 //!     r#type: String,
 //! }
 //!
-//! async fn stripe(VerifiedJson(event): VerifiedJson<Event>) -> HttpResponse {
+//! async fn stripe(VerifiedJson(event, ..): VerifiedJson<Event>) -> HttpResponse {
 //!     println!("verified {}", event.r#type);
 //!     HttpResponse::Ok().finish()
 //! }
@@ -127,6 +127,10 @@ mod middleware;
 pub use crate::body::WebhookConfig;
 pub use crate::error::{WebhookError, status_code};
 pub use crate::expect::ExpectContinue;
+#[cfg(feature = "xml")]
+pub use crate::extractor::VerifiedXml;
 pub use crate::extractor::{VerifiedDelivery, VerifiedJson, VerifiedWebhook};
+#[cfg(feature = "form")]
+pub use crate::extractor::{VerifiedForm, VerifiedSlackPayload};
 pub use crate::middleware::{VerifyWebhook, VerifyWebhookMiddleware};
 pub use hookverify_core::DEFAULT_MAX_BODY_SIZE;

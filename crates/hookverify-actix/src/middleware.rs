@@ -10,11 +10,11 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::{Error, HttpMessage as _, HttpRequest, HttpResponse, ResponseError as _};
 use futures_core::future::LocalBoxFuture;
-use hookverify_core::{BodyBudget, Verifier, VerifyError};
+use hookverify_core::{BodyBudget, HandshakeAnswer, Verifier, VerifyError};
 
 use crate::WebhookError;
 use crate::body::BodyLimits;
-use crate::error::log_rejection;
+use crate::error::{answer_response, log_rejection};
 
 type ErrorHandler = dyn Fn(VerifyError, &HttpRequest) -> HttpResponse + Send + Sync;
 
@@ -192,21 +192,34 @@ where
     fn call(&self, mut request: ServiceRequest) -> Self::Future {
         let config = Rc::clone(&self.config);
 
-        // 1. The head alone: unsigned, malformed and stale deliveries stop here, unread.
+        // 1. An unsigned handshake (Meta's, Dropbox's, Graph's) is answered from its method and
+        //    query alone; the handler never sees it.
+        if let Some(outcome) = config
+            .verifier
+            .unsigned_handshake(request.method().as_str(), request.uri().query())
+        {
+            return Box::pin(ready(Ok(match outcome {
+                Ok(answer) => answered(request, answer),
+                Err(error) => reject(request, error, &config),
+            })));
+        }
+
+        // 2. The head alone: unsigned, malformed and stale deliveries stop here, unread.
         let head = crate::head::core_request(request.head());
         let verification = match config.verifier.begin(head, config.verifier.now()) {
             Ok(verification) => verification,
             Err(error) => return Box::pin(ready(Ok(reject(request, error, &config)))),
         };
 
-        // 2. Nor is a payload announced larger than the limit, nor one the budget has no room
+        // 3. Nor is a payload announced larger than the limit, nor one the budget has no room
         //    for.
         let body = match config.limits.admit(verification, request.headers()) {
             Ok(body) => body,
             Err(error) => return Box::pin(ready(Ok(reject(request, error, &config)))),
         };
 
-        // 3. Stream the payload through the MAC, then hand it on as if untouched.
+        // 4. Stream the payload through the MAC; answer a signed handshake, or hand the payload
+        //    on as if untouched.
         let service = Rc::clone(&self.service);
         Box::pin(async move {
             let payload = request.take_payload();
@@ -214,6 +227,14 @@ where
                 Ok(done) => done,
                 Err(error) => return Ok(reject(request, error, &config)),
             };
+            match config
+                .verifier
+                .signed_handshake(&verified, request.headers(), &bytes)
+            {
+                Some(Ok(answer)) => return Ok(answered(request, answer)),
+                Some(Err(error)) => return Ok(reject(request, error, &config)),
+                None => {}
+            }
             request.extensions_mut().insert(verified);
             request.set_payload(Payload::from(bytes));
             service
@@ -222,6 +243,12 @@ where
                 .map(ServiceResponse::map_into_left_body)
         })
     }
+}
+
+/// Answers a handshake in the handler's place.
+fn answered<B>(request: ServiceRequest, answer: HandshakeAnswer) -> ServiceResponse<EitherBody<B>> {
+    let (http_request, _payload) = request.into_parts();
+    ServiceResponse::new(http_request, answer_response(answer)).map_into_right_body()
 }
 
 /// Logs a rejection and answers it, with the error in the response's extensions.

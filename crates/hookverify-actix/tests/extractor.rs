@@ -21,7 +21,7 @@ async fn raw(webhook: VerifiedWebhook) -> String {
     format!("{} {}", verified.scheme(), String::from_utf8_lossy(&body))
 }
 
-async fn json(VerifiedJson(event): VerifiedJson<Event>) -> HttpResponse {
+async fn json(VerifiedJson(event, ..): VerifiedJson<Event>) -> HttpResponse {
     match event.r#type.as_str() {
         "payment_intent.succeeded" => HttpResponse::Ok().body("paid"),
         other => HttpResponse::Accepted().body(other.to_owned()),

@@ -2,51 +2,87 @@
 //!
 //! - [`VerifiedDelivery`] reads the [`Verified`] metadata that [`VerifyWebhookLayer`] put in
 //!   the request, for handlers behind the layer.
-//! - [`VerifiedWebhook`] verifies by itself, with the [`Verifier`] taken from the router state,
-//!   for apps that verify on one route and want no layer. [`VerifiedJson`] does the same and
-//!   then deserializes the body.
+//! - [`VerifiedWebhook`] verifies by itself, with the verifier taken from the router state, for
+//!   apps that want no layer; [`VerifiedJson`], [`VerifiedForm`] (feature `form`),
+//!   [`VerifiedSlackPayload`] (feature `form`) and [`VerifiedXml`] (feature `xml`) do the same
+//!   and then parse the verified body (400 with the reason when it does not parse).
 //!
 //! Their rejection is [`WebhookRejection`]. Take `Result<VerifiedWebhook, WebhookRejection>`
-//! as the argument to answer rejections yourself.
+//! as the argument to answer rejections yourself. The verifier's handshakes are answered in the
+//! handler's place.
 //!
-//! [`VerifiedWebhook`] and [`VerifiedJson`] read the body with axum's `Bytes` extractor, so
-//! `DefaultBodyLimit` bounds it (2 MiB by default) and nothing is reserved before bytes arrive.
-//! They have no body deadline or shared budget of their own: for those, verify with
-//! [`VerifyWebhookLayer`] (`body_timeout`, `body_budget`), or bound the body's time with
-//! tower-http's `RequestBodyTimeoutLayer`.
+//! The verifying extractors read the body with axum's `Bytes` extractor, so `DefaultBodyLimit`
+//! bounds it (2 MiB by default) and nothing is reserved before bytes arrive. They have no body
+//! deadline or shared budget of their own: for those, verify with [`VerifyWebhookLayer`]
+//! (`body_timeout`, `body_budget`), or bound the body's time with tower-http's
+//! `RequestBodyTimeoutLayer`.
 //!
-//! # Example
+//! # One provider, or several
+//!
+//! With one provider, the state is (or hands out) a [`Verifier`]. With several, give each a key
+//! type of its own — a newtype over [`Verifier`] that the state hands out (`FromRef`) and that
+//! turns back into one (`Into<Verifier>`) — and name it as the extractor's last type
+//! parameter, as `axum-extra`'s `SignedCookieJar<K>` names its key:
 //!
 //! ```
 //! use axum::{Router, extract::FromRef, routing::post};
 //! use hookverify_core::Verifier;
-//! use hookverify_tower::axum::VerifiedJson;
+//! use hookverify_tower::axum::{VerifiedJson, VerifiedWebhook};
 //! use serde::Deserialize;
+//!
+//! #[derive(Clone)]
+//! struct Stripe(Verifier);
+//! #[derive(Clone)]
+//! struct GitHub(Verifier);
+//!
+//! impl From<Stripe> for Verifier {
+//!     fn from(key: Stripe) -> Self {
+//!         key.0
+//!     }
+//! }
+//! impl From<GitHub> for Verifier {
+//!     fn from(key: GitHub) -> Self {
+//!         key.0
+//!     }
+//! }
+//!
+//! // `#[derive(FromRef)]` with axum's `macros` feature writes these.
+//! #[derive(Clone)]
+//! struct AppState {
+//!     stripe: Stripe,
+//!     github: GitHub,
+//! }
+//! impl FromRef<AppState> for Stripe {
+//!     fn from_ref(state: &AppState) -> Self {
+//!         state.stripe.clone()
+//!     }
+//! }
+//! impl FromRef<AppState> for GitHub {
+//!     fn from_ref(state: &AppState) -> Self {
+//!         state.github.clone()
+//!     }
+//! }
 //!
 //! #[derive(Deserialize)]
 //! struct Event {
 //!     r#type: String,
 //! }
 //!
-//! #[derive(Clone)]
-//! struct AppState {
-//!     stripe: Verifier,
-//! }
-//!
-//! // `#[derive(FromRef)]` with axum's `macros` feature writes this.
-//! impl FromRef<AppState> for Verifier {
-//!     fn from_ref(state: &AppState) -> Self {
-//!         state.stripe.clone()
-//!     }
-//! }
-//!
-//! async fn stripe_event(VerifiedJson(event): VerifiedJson<Event>) -> String {
+//! async fn stripe_event(VerifiedJson(event, ..): VerifiedJson<Event, Stripe>) -> String {
 //!     format!("received {}", event.r#type)
 //! }
 //!
-//! let state = AppState { stripe: Verifier::stripe("whsec_test-only-secret")? };
+//! async fn github_event(webhook: VerifiedWebhook<GitHub>) -> String {
+//!     format!("{} verified bytes", webhook.body().len())
+//! }
+//!
+//! let state = AppState {
+//!     stripe: Stripe(Verifier::stripe("whsec_test-only-secret")?),
+//!     github: GitHub(Verifier::github("test-only-secret")?),
+//! };
 //! let app: Router = Router::new()
 //!     .route("/webhooks/stripe", post(stripe_event))
+//!     .route("/webhooks/github", post(github_event))
 //!     .with_state(state);
 //! # let _ = app;
 //! # Ok::<(), hookverify_core::ConfigError>(())
@@ -55,12 +91,14 @@
 //! [`VerifyWebhookLayer`]: crate::VerifyWebhookLayer
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use axum_core::extract::rejection::BytesRejection;
 use axum_core::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum_core::response::{IntoResponse, Response};
 use bytes::Bytes;
-use hookverify_core::{Verified, Verifier, VerifyError};
+use hookverify_core::format::FormatError;
+use hookverify_core::{HandshakeAnswer, Verified, Verifier, VerifyError};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -104,11 +142,18 @@ impl<S: Send + Sync> FromRequestParts<S> for VerifiedDelivery {
 
 /// A delivery verified in the handler: its raw body and the [`Verified`] metadata.
 ///
-/// The [`Verifier`] comes from the router state (`Verifier: FromRef<S>`). The headers are
-/// checked before the body is read, so an unsigned or stale delivery is rejected unread; the
-/// body is read through axum's `Bytes` extractor, so `DefaultBodyLimit` applies (413 beyond
-/// it). Timestamps are checked against the verifier's clock
-/// ([`Verifier::now`](hookverify_core::Verifier::now)).
+/// The verifier comes from the router state: `K` is [`Verifier`] itself (the default, for an app
+/// with one provider), or a type of your own per provider (`K: FromRef<S> + Into<Verifier>`),
+/// as `axum-extra`'s `SignedCookieJar<K>` takes its key; see the [module docs](self) for an app
+/// with several providers. The headers are checked before the body is read, so an unsigned or
+/// stale delivery is rejected unread; the body is read through axum's `Bytes` extractor, so
+/// `DefaultBodyLimit` applies (413 beyond it). Timestamps are checked against the verifier's
+/// clock ([`Verifier::now`]).
+///
+/// The verifier's [handshakes](hookverify_core::Handshake) are answered in the handler's place
+/// (through [`WebhookRejection::Handshake`]): an unsigned one before the body is read, a signed
+/// one once it verified. Route the handshake's method to the handler too (Meta's and Dropbox's
+/// are `GET`s).
 ///
 /// # Example
 ///
@@ -127,13 +172,13 @@ impl<S: Send + Sync> FromRequestParts<S> for VerifiedDelivery {
 /// # let _ = app;
 /// # Ok::<(), hookverify_core::ConfigError>(())
 /// ```
-#[derive(Debug, Clone)]
-pub struct VerifiedWebhook {
+pub struct VerifiedWebhook<K = Verifier> {
     verified: Verified,
     body: Bytes,
+    key: PhantomData<fn() -> K>,
 }
 
-impl VerifiedWebhook {
+impl<K> VerifiedWebhook<K> {
     /// What the verification established.
     #[must_use]
     pub const fn verified(&self) -> &Verified {
@@ -153,60 +198,200 @@ impl VerifiedWebhook {
     }
 }
 
-impl<S> FromRequest<S> for VerifiedWebhook
+impl<K> Clone for VerifiedWebhook<K> {
+    fn clone(&self) -> Self {
+        Self {
+            verified: self.verified.clone(),
+            body: self.body.clone(),
+            key: PhantomData,
+        }
+    }
+}
+
+impl<K> fmt::Debug for VerifiedWebhook<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedWebhook")
+            .field("verified", &self.verified)
+            .field("body", &self.body.len())
+            .finish()
+    }
+}
+
+impl<S, K> FromRequest<S> for VerifiedWebhook<K>
 where
     S: Send + Sync,
-    Verifier: FromRef<S>,
+    K: FromRef<S> + Into<Verifier>,
 {
     type Rejection = WebhookRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let verifier = Verifier::from_ref(state);
+        let verifier: Verifier = K::from_ref(state).into();
+        let reject = |error| WebhookRejection::from_verify(error, &verifier);
+        let answer = |answer: HandshakeAnswer| {
+            crate::rejection::log_handshake(&answer, verifier.scheme().name());
+            WebhookRejection::Handshake(answer)
+        };
+        if let Some(outcome) =
+            verifier.unsigned_handshake(request.method().as_str(), request.uri().query())
+        {
+            return Err(outcome.map_or_else(reject, answer));
+        }
         let head = crate::service::core_request(
             request.method(),
             request.uri(),
             request.headers(),
             request.extensions(),
         );
-        let mut verification = verifier
-            .begin(head, verifier.now())
-            .map_err(|error| WebhookRejection::from_verify(error, &verifier))?;
+        let mut verification = verifier.begin(head, verifier.now()).map_err(reject)?;
+        let headers = request.headers().clone();
         let body = Bytes::from_request(request, state)
             .await
             .map_err(WebhookRejection::Body)?;
         verification.update(&body);
-        let verified = verification
-            .finish()
-            .map_err(|error| WebhookRejection::from_verify(error, &verifier))?;
-        Ok(Self { verified, body })
+        let verified = verification.finish().map_err(reject)?;
+        if let Some(outcome) = verifier.signed_handshake(&verified, &headers, &body) {
+            return Err(outcome.map_or_else(reject, answer));
+        }
+        Ok(Self {
+            verified,
+            body,
+            key: PhantomData,
+        })
     }
 }
 
-/// A verified delivery whose body is deserialized from JSON, after verification.
-///
-/// Verifies exactly as [`VerifiedWebhook`] does; a body that is not valid JSON for `T` is then
-/// rejected with 400.
-#[derive(Debug, Clone, Copy, Default)]
-#[allow(
-    clippy::exhaustive_structs,
-    reason = "a newtype extractor, destructured in handler arguments like axum's Json"
-)]
-pub struct VerifiedJson<T>(pub T);
-
-impl<S, T> FromRequest<S> for VerifiedJson<T>
+/// Verifies as [`VerifiedWebhook<K>`] does, then parses the verified body with `parse`.
+async fn parsed<S, K, T>(
+    request: Request,
+    state: &S,
+    parse: fn(&[u8]) -> Result<T, FormatError>,
+) -> Result<T, WebhookRejection>
 where
     S: Send + Sync,
-    Verifier: FromRef<S>,
-    T: DeserializeOwned,
+    K: FromRef<S> + Into<Verifier>,
 {
-    type Rejection = WebhookRejection;
+    let webhook = VerifiedWebhook::<K>::from_request(request, state).await?;
+    parse(webhook.body()).map_err(|error| {
+        crate::rejection::log_unparsable(&error, webhook.verified().scheme());
+        WebhookRejection::Format(error)
+    })
+}
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let webhook = VerifiedWebhook::from_request(request, state).await?;
-        serde_json::from_slice(webhook.body())
-            .map(Self)
-            .map_err(|error| WebhookRejection::InvalidJson(error.to_string()))
-    }
+/// Declares a typed extractor that verifies, then parses the verified body.
+macro_rules! typed_extractor {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $parse:path
+    ) => {
+        $(#[$meta])*
+        #[allow(
+            clippy::exhaustive_structs,
+            reason = "a newtype extractor, destructured in handler arguments like axum's Json"
+        )]
+        pub struct $name<T, K = Verifier>(pub T, pub PhantomData<fn() -> K>);
+
+        impl<T, K> $name<T, K> {
+            /// The parsed body.
+            pub fn into_inner(self) -> T {
+                self.0
+            }
+        }
+
+        impl<T: fmt::Debug, K> fmt::Debug for $name<T, K> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.0).finish()
+            }
+        }
+
+        impl<T: Clone, K> Clone for $name<T, K> {
+            fn clone(&self) -> Self {
+                Self(self.0.clone(), PhantomData)
+            }
+        }
+
+        impl<S, T, K> FromRequest<S> for $name<T, K>
+        where
+            S: Send + Sync,
+            K: FromRef<S> + Into<Verifier>,
+            T: DeserializeOwned,
+        {
+            type Rejection = WebhookRejection;
+
+            async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+                let value = parsed::<S, K, T>(request, state, $parse).await?;
+                Ok(Self(value, PhantomData))
+            }
+        }
+    };
+}
+
+typed_extractor! {
+    /// A verified delivery whose body is deserialized from JSON, after verification.
+    ///
+    /// Verifies exactly as [`VerifiedWebhook`] does (from `K`, [`Verifier`] by default);
+    /// then a body that is not JSON for `T` is rejected with 400. The `Content-Type` is not
+    /// checked: providers send JSON as `text/plain` too.
+    ///
+    /// ```
+    /// use hookverify_tower::axum::VerifiedJson;
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Event {
+    ///     r#type: String,
+    /// }
+    ///
+    /// async fn stripe_event(VerifiedJson(event, ..): VerifiedJson<Event>) -> String {
+    ///     event.r#type
+    /// }
+    /// # let _ = stripe_event;
+    /// ```
+    VerifiedJson, hookverify_core::format::from_json
+}
+
+#[cfg(feature = "form")]
+typed_extractor! {
+    /// A verified delivery whose `application/x-www-form-urlencoded` body is deserialized, after
+    /// verification, with `serde_html_form` (a repeated key fills a `Vec`): Twilio's
+    /// requests, Slack's slash commands. A body that is not a form for `T` is rejected with 400.
+    ///
+    /// ```
+    /// use hookverify_tower::axum::VerifiedForm;
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Sms {
+    ///     #[serde(rename = "MessageSid")]
+    ///     message_sid: String,
+    /// }
+    ///
+    /// async fn twilio_sms(VerifiedForm(sms, ..): VerifiedForm<Sms>) -> String {
+    ///     sms.message_sid
+    /// }
+    /// # let _ = twilio_sms;
+    /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "form")))]
+    VerifiedForm, hookverify_core::format::from_form
+}
+
+#[cfg(feature = "form")]
+typed_extractor! {
+    /// A verified Slack interactivity request (`payload=<JSON>` as a form: block actions,
+    /// view submissions, shortcuts), whose payload is deserialized after verification. A form
+    /// without exactly one `payload`, or a payload that is not JSON for `T`, is rejected with
+    /// 400.
+    #[cfg_attr(docsrs, doc(cfg(feature = "form")))]
+    VerifiedSlackPayload, hookverify_core::format::from_slack_payload
+}
+
+#[cfg(feature = "xml")]
+typed_extractor! {
+    /// A verified delivery whose XML body is deserialized, after verification, with
+    /// `quick-xml`: document type declarations are refused and nesting is bounded (see
+    /// [`hookverify_core::format::from_xml`]). A body that is not XML for `T` is rejected with
+    /// 400.
+    #[cfg_attr(docsrs, doc(cfg(feature = "xml")))]
+    VerifiedXml, hookverify_core::format::from_xml
 }
 
 /// Why a webhook extractor rejected a request.
@@ -217,8 +402,11 @@ pub enum WebhookRejection {
     Verify(VerifyError),
     /// The body could not be read (413 beyond `DefaultBodyLimit`, 400 for a stream error).
     Body(BytesRejection),
-    /// The verified body is not valid JSON for the target type (400). Holds serde's message.
-    InvalidJson(String),
+    /// The verified body does not parse as the handler's type (400).
+    Format(FormatError),
+    /// Not a failure: the request is a provider's endpoint check, answered exactly as core
+    /// decided (usually 200) in the handler's place. See [`Handshake`](hookverify_core::Handshake).
+    Handshake(HandshakeAnswer),
     /// [`VerifiedDelivery`] was used on a route without
     /// [`VerifyWebhookLayer`](crate::VerifyWebhookLayer) (500).
     MissingLayer,
@@ -236,8 +424,11 @@ impl WebhookRejection {
         match self {
             Self::Verify(error) => crate::status_code(error),
             Self::Body(rejection) => rejection.status(),
-            Self::InvalidJson(_) => StatusCode::BAD_REQUEST,
+            Self::Format(_) => StatusCode::BAD_REQUEST,
             Self::MissingLayer => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Handshake(answer) => {
+                StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::OK)
+            }
         }
     }
 
@@ -247,10 +438,11 @@ impl WebhookRejection {
         match self {
             Self::Verify(error) => error.to_string(),
             Self::Body(rejection) => rejection.body_text(),
-            Self::InvalidJson(message) => format!("invalid JSON body: {message}"),
+            Self::Format(error) => error.to_string(),
             Self::MissingLayer => {
                 "webhook verification is not configured for this route".to_owned()
             }
+            Self::Handshake(answer) => String::from_utf8_lossy(answer.body()).into_owned(),
         }
     }
 }
@@ -266,7 +458,8 @@ impl std::error::Error for WebhookRejection {
         match self {
             Self::Verify(error) => Some(error),
             Self::Body(rejection) => Some(rejection),
-            Self::InvalidJson(_) | Self::MissingLayer => None,
+            Self::Format(error) => Some(error),
+            Self::MissingLayer | Self::Handshake(_) => None,
         }
     }
 }
@@ -279,6 +472,9 @@ impl From<VerifyError> for WebhookRejection {
 
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
+        if let Self::Handshake(answer) = self {
+            return crate::rejection::handshake_response(answer);
+        }
         let mut response = (self.status(), self.body_text()).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
@@ -303,7 +499,7 @@ mod tests {
                 StatusCode::UNAUTHORIZED,
             ),
             (
-                WebhookRejection::InvalidJson("expected value".to_owned()),
+                WebhookRejection::Format(FormatError::InvalidJson("expected value".to_owned())),
                 StatusCode::BAD_REQUEST,
             ),
             (

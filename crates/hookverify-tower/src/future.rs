@@ -6,7 +6,7 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::Buf as _;
-use hookverify_core::{BufferedVerification, Verifier, VerifyError};
+use hookverify_core::{BufferedVerification, HandshakeAnswer, Verifier, VerifyError};
 use http::request::Parts;
 use http::{Request, Response};
 use http_body::Body;
@@ -14,7 +14,7 @@ use pin_project_lite::pin_project;
 use tokio::time::Sleep;
 use tower_service::Service;
 
-use crate::rejection::reject;
+use crate::rejection::{answer, reject};
 use crate::{BoxError, RejectionResponse, VerifiedBody};
 
 pin_project! {
@@ -56,7 +56,7 @@ pin_project! {
 
 /// Everything the buffering state owns besides the body.
 struct Pending<S, R> {
-    /// For the scheme's name in logs.
+    /// For signed handshakes, and the scheme's name in logs.
     verifier: Verifier,
     parts: Option<Parts>,
     body: Option<BufferedVerification>,
@@ -109,6 +109,7 @@ where
     S: Service<Request<VerifiedBody>, Response = Response<ResBody>>,
     ReqBody: Body,
     ReqBody::Error: Into<BoxError>,
+    ResBody: From<String>,
     R: RejectionResponse<ResBody>,
 {
     type Output = Result<Response<ResBody>, S::Error>;
@@ -122,12 +123,15 @@ where
                     deadline,
                     pending,
                 } => match ready!(pending.poll_body(body, deadline, cx)) {
-                    Ok(request) => {
+                    Ok(Outcome::Delivery(request)) => {
                         let mut inner = pending.inner.take().expect("the service is taken once");
                         State::Calling {
                             future: inner.call(request),
                         }
                     }
+                    Ok(Outcome::Handshake(handshake)) => State::Rejected {
+                        response: Some(answer(handshake, pending.verifier.scheme().name())),
+                    },
                     Err(error) => {
                         let scheme = pending.verifier.scheme().name();
                         State::Rejected {
@@ -147,6 +151,17 @@ where
     }
 }
 
+/// A request whose body verified: a delivery for the inner service, or a signed handshake
+/// to answer in its place.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "moved once, straight into the next state"
+)]
+enum Outcome {
+    Delivery(Request<VerifiedBody>),
+    Handshake(HandshakeAnswer),
+}
+
 impl<S, R> Pending<S, R> {
     /// Reads frames until the body ends, the limit is passed, the stream fails, or the deadline
     /// passes while the body is still coming.
@@ -155,7 +170,7 @@ impl<S, R> Pending<S, R> {
         mut stream: Pin<&mut B>,
         mut deadline: Pin<&mut Option<Sleep>>,
         cx: &mut Context<'_>,
-    ) -> Poll<Result<Request<VerifiedBody>, VerifyError>>
+    ) -> Poll<Result<Outcome, VerifyError>>
     where
         B: Body,
         B::Error: Into<BoxError>,
@@ -190,8 +205,15 @@ impl<S, R> Pending<S, R> {
                         panic_polled_after_completion();
                     };
                     let (verified, bytes) = body.finish()?;
+                    if let Some(handshake) =
+                        self.verifier
+                            .signed_handshake(&verified, &parts.headers, &bytes)
+                    {
+                        return Poll::Ready(handshake.map(Outcome::Handshake));
+                    }
                     parts.extensions.insert(verified);
-                    return Poll::Ready(Ok(Request::from_parts(parts, VerifiedBody::new(bytes))));
+                    let request = Request::from_parts(parts, VerifiedBody::new(bytes));
+                    return Poll::Ready(Ok(Outcome::Delivery(request)));
                 }
             }
         }
@@ -202,7 +224,7 @@ impl<S, R> Pending<S, R> {
         &mut self,
         deadline: Pin<&mut Option<Sleep>>,
         cx: &mut Context<'_>,
-    ) -> Poll<Result<Request<VerifiedBody>, VerifyError>> {
+    ) -> Poll<Result<Outcome, VerifyError>> {
         let (Some(deadline), Some(timeout)) = (deadline.as_pin_mut(), self.timeout) else {
             return Poll::Pending;
         };

@@ -26,6 +26,9 @@
 //!
 //! For each request, in this order:
 //!
+//! 0. An unsigned [handshake](hookverify_core::Handshake) of the verifier (Meta's or Dropbox's
+//!    `GET`, Microsoft Graph's `?validationToken=`) is answered from the method and query
+//!    alone, exactly as the provider documents it; the inner service never sees it.
 //! 1. It runs [`Verifier::begin`](hookverify_core::Verifier::begin) on the headers. A missing,
 //!    malformed or stale signature is answered at once (401; 400 for a malformed header): the
 //!    body is never read and the inner service is never called.
@@ -35,9 +38,15 @@
 //! 3. The body's frames are streamed through the MAC and kept — one copy, no second pass. A body
 //!    that grows past the limit is answered with 413 as soon as it does; a body stream error
 //!    with 400; a body still incomplete when the body deadline (if one is set) passes, with 408.
-//! 4. A mismatch is answered with 401. A verified request goes to the inner service unchanged
-//!    (method, URI, headers, extensions) with the buffered body as a [`VerifiedBody`] and the
-//!    [`Verified`](hookverify_core::Verified) metadata in its extensions.
+//! 4. A mismatch is answered with 401. A verified signed handshake (Slack's `url_verification`,
+//!    Zoom's `endpoint.url_validation`, Twitch's `webhook_callback_verification`, Discord's
+//!    PINGs) is answered as its provider expects. Any other verified request goes to the inner
+//!    service unchanged (method, URI, headers, extensions) with the buffered body as a
+//!    [`VerifiedBody`] and the [`Verified`](hookverify_core::Verified) metadata in its
+//!    extensions.
+//!
+//! A route whose provider checks it with a `GET` (Meta, Dropbox) must let `GET` reach the
+//! layer: `post(handler).get(handler)` with `route_layer`, or `Router::layer`.
 //!
 //! Rejections are responses, never service errors, so the layer works in axum routers, whose
 //! services must be infallible, and in hyper. Each one is logged through [`tracing`] at WARN
@@ -117,6 +126,8 @@
 //! | feature | description | default |
 //! |---------|-------------|---------|
 //! | `axum`  | the [`axum`] module: [`axum::VerifiedDelivery`], [`axum::VerifiedWebhook`], [`axum::VerifiedJson`] | no |
+//! | `form`  | `axum::VerifiedForm` and `axum::VerifiedSlackPayload` (implies `axum`) | no |
+//! | `xml`   | `axum::VerifiedXml` (implies `axum`) | no |
 //!
 //! # Security considerations
 //!

@@ -1,7 +1,7 @@
 //! How a rejected delivery is answered: the [`RejectionResponse`] hook and its default.
 
-use hookverify_core::VerifyError;
-use http::{HeaderValue, Response, StatusCode, header};
+use hookverify_core::{HandshakeAnswer, VerifyError};
+use http::{HeaderName, HeaderValue, Response, StatusCode, header};
 
 /// Builds the response sent when a delivery is rejected.
 ///
@@ -79,6 +79,56 @@ pub(crate) fn log(error: &VerifyError, scheme: &str) {
         status = error.status_code(),
         reason = %error,
         "rejected webhook delivery"
+    );
+}
+
+/// The response to a handshake, exactly as core decided it; logged at DEBUG.
+pub(crate) fn answer<B: From<String>>(answer: HandshakeAnswer, scheme: &str) -> Response<B> {
+    log_handshake(&answer, scheme);
+    handshake_response(answer)
+}
+
+/// Logs an answered handshake.
+pub(crate) fn log_handshake(answer: &HandshakeAnswer, scheme: &str) {
+    tracing::debug!(
+        target: "hookverify::handshake",
+        scheme,
+        handshake = %answer.handshake(),
+        "answered webhook handshake"
+    );
+}
+
+/// The response to a handshake: its status, headers and body as they are.
+pub(crate) fn handshake_response<B: From<String>>(answer: HandshakeAnswer) -> Response<B> {
+    let status = StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::OK);
+    let headers: Vec<_> = answer
+        .headers()
+        .filter_map(|(name, value)| {
+            let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+            Some((name, HeaderValue::from_static(value)))
+        })
+        .collect();
+    let mut response = Response::new(B::from(answer.into_body()));
+    *response.status_mut() = status;
+    response.headers_mut().extend(headers);
+    response
+}
+
+/// Logs a verified body that did not parse as the handler's type: the format's reason only,
+/// never the body.
+#[cfg(feature = "axum")]
+pub(crate) fn log_unparsable(error: &hookverify_core::format::FormatError, scheme: &str) {
+    let reason = match error {
+        hookverify_core::format::FormatError::InvalidJson(_) => "invalid JSON",
+        hookverify_core::format::FormatError::InvalidForm(_) => "invalid form",
+        hookverify_core::format::FormatError::InvalidXml(_) => "invalid XML",
+        _ => "refused body",
+    };
+    tracing::debug!(
+        target: "hookverify::rejection",
+        scheme,
+        reason,
+        "verified webhook body did not parse"
     );
 }
 

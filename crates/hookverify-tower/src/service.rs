@@ -10,7 +10,7 @@ use tower_service::Service;
 
 use crate::future::ResponseFuture;
 use crate::layer::Config;
-use crate::rejection::reject;
+use crate::rejection::{answer, reject};
 use crate::{BoxError, RejectionResponse, VerifiedBody};
 
 /// Middleware that verifies webhook deliveries; made by
@@ -54,6 +54,7 @@ where
     S: Service<Request<VerifiedBody>, Response = Response<ResBody>> + Clone,
     ReqBody: Body,
     ReqBody::Error: Into<BoxError>,
+    ResBody: From<String>,
     R: RejectionResponse<ResBody> + Clone,
 {
     type Response = Response<ResBody>;
@@ -68,7 +69,19 @@ where
         let config = &self.config;
         let scheme = config.verifier.scheme().name();
 
-        // 1. The head alone: unsigned, malformed and stale deliveries stop here, unread.
+        // 1. An unsigned handshake (Meta's, Dropbox's, Graph's) is answered from its method and
+        //    query alone; the inner service never sees it.
+        if let Some(outcome) = config
+            .verifier
+            .unsigned_handshake(request.method().as_str(), request.uri().query())
+        {
+            return ResponseFuture::rejected(match outcome {
+                Ok(handshake) => answer(handshake, scheme),
+                Err(error) => reject(&mut self.rejection, error, scheme),
+            });
+        }
+
+        // 2. The head alone: unsigned, malformed and stale deliveries stop here, unread.
         let head = core_request(
             request.method(),
             request.uri(),
@@ -82,7 +95,7 @@ where
             }
         };
 
-        // 2. Nor is a body announced larger than the limit, nor one the shared budget has no
+        // 3. Nor is a body announced larger than the limit, nor one the shared budget has no
         //    room for.
         let announced = announced_length(&request).max(request.body().size_hint().lower());
         let body = verification
@@ -98,7 +111,8 @@ where
             }
         };
 
-        // 3. Stream the body through the MAC; the future calls the service it was ready for.
+        // 4. Stream the body through the MAC; a signed handshake is answered once it verified,
+        //    and a delivery goes to the service that was ready.
         let clone = self.inner.clone();
         let ready = std::mem::replace(&mut self.inner, clone);
         ResponseFuture::buffering(

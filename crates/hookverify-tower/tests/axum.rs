@@ -133,7 +133,10 @@ fn extracting(verifier: Verifier, hits: Hits) -> Router {
     struct Event {
         r#type: String,
     }
-    async fn json(State(hits): State<Hits>, VerifiedJson(event): VerifiedJson<Event>) -> String {
+    async fn json(
+        State(hits): State<Hits>,
+        VerifiedJson(event, ..): VerifiedJson<Event>,
+    ) -> String {
         hits.0.fetch_add(1, Ordering::SeqCst);
         event.r#type
     }
