@@ -13,6 +13,7 @@
 pub mod hostile;
 mod process;
 mod raw;
+pub mod receiver;
 pub mod request_urls;
 pub mod suite;
 
