@@ -56,7 +56,9 @@ macro_rules! provider_keys {
     )*};
 }
 
-provider_keys!(GitHub, Stripe, Slack, Zoom, Twitch, Discord, Meta, Twilio, Dropbox);
+provider_keys!(
+    GitHub, Stripe, Slack, Zoom, Twitch, Discord, Meta, Twilio, Dropbox
+);
 
 fn header<'r>(request: &'r HttpRequest, name: &str) -> &'r str {
     request

@@ -41,6 +41,10 @@ use serde::Deserialize;
 /// A handler's answer: the line it parsed, or why the verified body did not parse.
 type Answer = Result<String, (StatusCode, String)>;
 
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "called by `map_err`, which hands over the error"
+)]
 fn unparsable(error: FormatError) -> (StatusCode, String) {
     (StatusCode::BAD_REQUEST, error.to_string())
 }

@@ -81,9 +81,18 @@ impl Connection {
     /// The next response, or `None` when the connection closes (or `patience` runs out) before a
     /// whole one arrives.
     pub async fn response(&mut self, patience: Duration) -> Option<Response> {
+        self.next_response(patience, true).await
+    }
+
+    /// The next response to a `HEAD` request: its head alone, whatever `Content-Length` says.
+    pub async fn head_response(&mut self, patience: Duration) -> Option<Response> {
+        self.next_response(patience, false).await
+    }
+
+    async fn next_response(&mut self, patience: Duration, with_body: bool) -> Option<Response> {
         let deadline = Instant::now() + patience;
         loop {
-            if let Some(response) = self.take_response() {
+            if let Some(response) = self.take_response(with_body) {
                 return Some(response);
             }
             if !self.read_more(deadline).await {
@@ -142,7 +151,7 @@ impl Connection {
     }
 
     /// A whole response from the bytes read so far, if there is one.
-    fn take_response(&mut self) -> Option<Response> {
+    fn take_response(&mut self, with_body: bool) -> Option<Response> {
         let end = self.unread.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
         let head = String::from_utf8_lossy(self.unread.get(..end)?).into_owned();
         let status = head.split_whitespace().nth(1)?.parse().ok()?;
@@ -154,6 +163,7 @@ impl Connection {
                     .then(|| value.trim().parse::<usize>().ok())?
             })
             .unwrap_or(0);
+        let length = if with_body { length } else { 0 };
         let body = self.unread.get(end..end.checked_add(length)?)?.to_vec();
         self.unread.drain(..end + length);
         Some(Response { status, head, body })

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 use hookverify_core::{
-    PublicUrl, Scheme, SignOptions, Signer, SigningKey, Verifier, MAX_CHALLENGE_LEN,
+    MAX_CHALLENGE_LEN, PublicUrl, Scheme, SignOptions, Signer, SigningKey, Verifier,
 };
 
 use crate::{Connection, Response, request_head};
@@ -137,7 +137,11 @@ impl Keys {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut text, byte| {
+        let _ = write!(text, "{byte:02x}");
+        text
+    })
 }
 
 /// A receiver under test.
@@ -163,16 +167,22 @@ impl Receiver {
     }
 
     async fn send(&self, sent: Sent<'_>) -> Response {
-        let mut request =
-            request_head(sent.method, &sent.target, &sent.headers, Some(sent.body.len()))
-                .into_bytes();
+        let mut request = request_head(
+            sent.method,
+            &sent.target,
+            &sent.headers,
+            Some(sent.body.len()),
+        )
+        .into_bytes();
         request.extend_from_slice(&sent.body);
         let mut connection = Connection::open(self.addr).await;
         connection.send(request).await.expect("the request is sent");
-        connection
-            .response(PATIENCE)
-            .await
-            .unwrap_or_else(|| panic!("{} {}: no answer", sent.method, sent.target))
+        let answer = if sent.method == "HEAD" {
+            connection.head_response(PATIENCE).await
+        } else {
+            connection.response(PATIENCE).await
+        };
+        answer.unwrap_or_else(|| panic!("{} {}: no answer", sent.method, sent.target))
     }
 
     /// A `POST` of `body` to `/webhooks/{provider}`, signed as the provider signs (`forged`:
@@ -213,7 +223,11 @@ impl Receiver {
     ) -> Vec<(String, String)> {
         let scheme = Scheme::preset(provider).expect("a preset");
         let signer = if provider == "discord" {
-            let seed = if forged { "02".repeat(32) } else { self.keys.discord_seed.clone() };
+            let seed = if forged {
+                "02".repeat(32)
+            } else {
+                self.keys.discord_seed.clone()
+            };
             let key = SigningKey::ed25519_hex(&seed).expect("a seed");
             Signer::with_signing_key(scheme, &key).expect("a signer")
         } else {
@@ -227,7 +241,11 @@ impl Receiver {
                 "twilio" => &self.keys.twilio,
                 _ => &self.keys.dropbox,
             };
-            let secret = if forged { format!("{secret}-forged") } else { secret.clone() };
+            let secret = if forged {
+                format!("{secret}-forged")
+            } else {
+                secret.clone()
+            };
             Signer::new(scheme, &secret).expect("a signer")
         };
         let (headers, rewritten) = signer.sign(body, options).expect("signing").into_parts();
@@ -279,6 +297,9 @@ fn expect_line(response: &Response, line: &str, what: &str) {
     assert_eq!(text(response).trim_end(), line, "{what}");
 }
 
+/// A provider, a body, extra headers, and the line its handler answers.
+type Case<'a> = (&'a str, &'a [u8], &'a [(&'a str, &'a str)], &'a str);
+
 /// Every provider's signed delivery is answered by its handler with what it parsed, and a
 /// forged one is refused before any handler runs.
 ///
@@ -287,7 +308,7 @@ fn expect_line(response: &Response, line: &str, what: &str) {
 /// When the receiver does otherwise.
 pub async fn every_provider_delivers(receiver: &Receiver) {
     let stripe = br#"{"id":"evt_1Receiver","object":"event","type":"payment_intent.succeeded","data":{"object":{}}}"#;
-    let cases: [(&str, &[u8], &[(&str, &str)], &str); 9] = [
+    let cases: [Case<'_>; 9] = [
         (
             "github",
             br#"{"zen":"Keep it logically awesome.","hook_id":1}"#,
@@ -392,7 +413,10 @@ pub async fn every_handshake_is_answered(receiver: &Receiver) {
 
     // Twitch webhook_callback_verification: the raw challenge as text/plain.
     let body = br#"{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"id":"f1c2a387-161a-49f9-a165-0f21d7a4e1c4","status":"webhook_callback_verification_pending","type":"channel.follow","version":"1"}}"#;
-    let kind = [("Twitch-Eventsub-Message-Type", "webhook_callback_verification")];
+    let kind = [(
+        "Twitch-Eventsub-Message-Type",
+        "webhook_callback_verification",
+    )];
     let answer = receiver.post("twitch", body, &kind, false).await;
     expect(&answer, 200, "twitch verification");
     assert!(header(&answer, "content-type").is_some_and(|v| v.starts_with("text/plain")));
@@ -446,8 +470,15 @@ pub async fn every_handshake_is_answered(receiver: &Receiver) {
     assert!(header(&answer, "content-type").is_some_and(|v| v.starts_with("text/plain")));
     assert_eq!(header(&answer, "x-content-type-options"), Some("nosniff"));
     assert_eq!(text(&answer), "<script>alert(1)</script>");
-    let long = format!("/webhooks/dropbox?challenge={}", "a".repeat(MAX_CHALLENGE_LEN + 1));
-    expect(&receiver.get(&long).await, 400, "dropbox challenge, too long");
+    let long = format!(
+        "/webhooks/dropbox?challenge={}",
+        "a".repeat(MAX_CHALLENGE_LEN + 1)
+    );
+    expect(
+        &receiver.get(&long).await,
+        400,
+        "dropbox challenge, too long",
+    );
 }
 
 /// Twilio's signed URL is the configured public URL, whatever `Host` or `X-Forwarded-Host` the
@@ -510,12 +541,7 @@ pub async fn bodies_and_methods_are_bounded(receiver: &Receiver) {
     let head = request_head(
         "POST",
         "/webhooks/stripe",
-        &receiver.sign(
-            "stripe",
-            b"{}",
-            &SignOptions::at(SystemTime::now()),
-            false,
-        ),
+        &receiver.sign("stripe", b"{}", &SignOptions::at(SystemTime::now()), false),
         Some(3 * 1024 * 1024),
     );
     connection.send(head).await.expect("sent");
@@ -539,6 +565,14 @@ pub async fn bodies_and_methods_are_bounded(receiver: &Receiver) {
     }
     // A GET to a route with a GET handshake, without the handshake's query, is verified as
     // a delivery: unsigned.
-    expect(&receiver.get("/webhooks/meta").await, 401, "GET /webhooks/meta");
-    expect(&receiver.get("/webhooks/dropbox?x=1").await, 401, "GET /webhooks/dropbox");
+    expect(
+        &receiver.get("/webhooks/meta").await,
+        401,
+        "GET /webhooks/meta",
+    );
+    expect(
+        &receiver.get("/webhooks/dropbox?x=1").await,
+        401,
+        "GET /webhooks/dropbox",
+    );
 }

@@ -11,11 +11,10 @@
 //! as the argument to answer rejections yourself. The verifier's handshakes are answered in the
 //! handler's place.
 //!
-//! The verifying extractors read the body with axum's `Bytes` extractor, so `DefaultBodyLimit`
-//! bounds it (2 MiB by default) and nothing is reserved before bytes arrive. They have no body
-//! deadline or shared budget of their own: for those, verify with [`VerifyWebhookLayer`]
-//! (`body_timeout`, `body_budget`), or bound the body's time with tower-http's
-//! `RequestBodyTimeoutLayer`.
+//! The verifying extractors read the body exactly as [`VerifyWebhookLayer`] does, within the
+//! limits of a [`WebhookConfig`] in the request's extensions (2 MiB, no deadline and no budget
+//! without one): an announced length over the limit is 413 before a byte is read, the buffer
+//! grows with what arrives, a stalled body is 408 at the deadline, a full budget 503.
 //!
 //! # One provider, or several
 //!
@@ -92,16 +91,18 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::time::Duration;
 
-use axum_core::extract::rejection::BytesRejection;
 use axum_core::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum_core::response::{IntoResponse, Response};
 use bytes::Bytes;
 use hookverify_core::format::FormatError;
-use hookverify_core::{HandshakeAnswer, Verified, Verifier, VerifyError};
+use hookverify_core::{BodyBudget, HandshakeAnswer, Verified, Verifier, VerifyError};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
 use serde::de::DeserializeOwned;
+
+use crate::buffer::BodyLimits;
 
 /// The [`Verified`] metadata of a request that passed
 /// [`VerifyWebhookLayer`](crate::VerifyWebhookLayer).
@@ -146,8 +147,9 @@ impl<S: Send + Sync> FromRequestParts<S> for VerifiedDelivery {
 /// with one provider), or a type of your own per provider (`K: FromRef<S> + Into<Verifier>`),
 /// as `axum-extra`'s `SignedCookieJar<K>` takes its key; see the [module docs](self) for an app
 /// with several providers. The headers are checked before the body is read, so an unsigned or
-/// stale delivery is rejected unread; the body is read through axum's `Bytes` extractor, so
-/// `DefaultBodyLimit` applies (413 beyond it). Timestamps are checked against the verifier's
+/// stale delivery is rejected unread; the body is then read within the limits of the
+/// [`WebhookConfig`] in the request's extensions (2 MiB without one; 413 beyond it, before a
+/// byte is read when the length is announced). Timestamps are checked against the verifier's
 /// clock ([`Verifier::now`]).
 ///
 /// The verifier's [handshakes](hookverify_core::Handshake) are answered in the handler's place
@@ -242,14 +244,20 @@ where
             request.headers(),
             request.extensions(),
         );
-        let mut verification = verifier.begin(head, verifier.now()).map_err(reject)?;
-        let headers = request.headers().clone();
-        let body = Bytes::from_request(request, state)
+        let verification = verifier.begin(head, verifier.now()).map_err(reject)?;
+        let limits = request
+            .extensions()
+            .get::<WebhookConfig>()
+            .map(|config| config.limits.clone())
+            .unwrap_or_default();
+        let (parts, body) = request.into_parts();
+        let buffered = limits
+            .admit(verification, &parts.headers, &body)
+            .map_err(reject)?;
+        let (verified, body) = crate::buffer::read(body, buffered, &limits)
             .await
-            .map_err(WebhookRejection::Body)?;
-        verification.update(&body);
-        let verified = verification.finish().map_err(reject)?;
-        if let Some(outcome) = verifier.signed_handshake(&verified, &headers, &body) {
+            .map_err(reject)?;
+        if let Some(outcome) = verifier.signed_handshake(&verified, &parts.headers, &body) {
             return Err(outcome.map_or_else(reject, answer));
         }
         Ok(Self {
@@ -394,14 +402,75 @@ typed_extractor! {
     VerifiedXml, hookverify_core::format::from_xml
 }
 
+/// How the verifying extractors read a body: its limit, its deadline, and the budget all bodies
+/// in flight share. Put it in the request's extensions with axum's `Extension` layer (on the
+/// router or a route); without one, the limit is
+/// [`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE), with no deadline and no budget.
+///
+/// The extractors read the body as the layer does: a `Content-Length` over the limit is
+/// answered 413 before a byte is read, the buffer grows with what arrives, a body still
+/// incomplete at the deadline is answered 408, and a full budget 503. (axum's
+/// `DefaultBodyLimit` does not apply to them.)
+///
+/// # Example
+///
+/// ```
+/// use std::time::Duration;
+/// use axum::{Extension, Router, routing::post};
+/// use hookverify_core::{BodyBudget, Verifier};
+/// use hookverify_tower::axum::{VerifiedWebhook, WebhookConfig};
+///
+/// async fn github_event(webhook: VerifiedWebhook) -> String {
+///     format!("{} bytes", webhook.body().len())
+/// }
+///
+/// let limits = WebhookConfig::default()
+///     .max_body_size(25 * 1024 * 1024)
+///     .body_timeout(Duration::from_secs(20))
+///     .body_budget(BodyBudget::new(256 * 1024 * 1024));
+/// let app: Router = Router::new()
+///     .route("/webhooks/github", post(github_event))
+///     .with_state(Verifier::github("test-only-secret")?)
+///     .layer(Extension(limits));
+/// # let _ = app;
+/// # Ok::<(), hookverify_core::ConfigError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct WebhookConfig {
+    limits: BodyLimits,
+}
+
+impl WebhookConfig {
+    /// The largest body accepted, in bytes (default
+    /// [`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE)); 413 beyond it.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.limits.max_body_size = bytes;
+        self
+    }
+
+    /// How long the body may take to arrive once the headers are in (default: no deadline);
+    /// 408 after it, with the buffer freed. Needs a Tokio runtime with its timer.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.timeout = Some(timeout);
+        self
+    }
+
+    /// Charges buffered bodies to `budget`, shared with every layer and extractor given a clone
+    /// of it (default: none); 503 once it is full. See [`BodyBudget`].
+    pub fn body_budget(mut self, budget: BodyBudget) -> Self {
+        self.limits.budget = Some(budget);
+        self
+    }
+}
+
 /// Why a webhook extractor rejected a request.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookRejection {
-    /// The delivery failed verification; the status follows [`crate::status_code`].
+    /// The delivery failed verification, or its body could not be read within the limits
+    /// (413, 408, 503, 400); the status follows [`crate::status_code`].
     Verify(VerifyError),
-    /// The body could not be read (413 beyond `DefaultBodyLimit`, 400 for a stream error).
-    Body(BytesRejection),
     /// The verified body does not parse as the handler's type (400).
     Format(FormatError),
     /// Not a failure: the request is a provider's endpoint check, answered exactly as core
@@ -423,7 +492,6 @@ impl WebhookRejection {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::Verify(error) => crate::status_code(error),
-            Self::Body(rejection) => rejection.status(),
             Self::Format(_) => StatusCode::BAD_REQUEST,
             Self::MissingLayer => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Handshake(answer) => {
@@ -437,7 +505,6 @@ impl WebhookRejection {
     pub fn body_text(&self) -> String {
         match self {
             Self::Verify(error) => error.to_string(),
-            Self::Body(rejection) => rejection.body_text(),
             Self::Format(error) => error.to_string(),
             Self::MissingLayer => {
                 "webhook verification is not configured for this route".to_owned()
@@ -457,7 +524,6 @@ impl std::error::Error for WebhookRejection {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Verify(error) => Some(error),
-            Self::Body(rejection) => Some(rejection),
             Self::Format(error) => Some(error),
             Self::MissingLayer | Self::Handshake(_) => None,
         }

@@ -1,19 +1,17 @@
 //! [`ResponseFuture`]: buffering and verifying the body, then calling the inner service.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, ready};
-use std::time::Duration;
-
-use bytes::Buf as _;
 use hookverify_core::{BufferedVerification, HandshakeAnswer, Verifier, VerifyError};
 use http::request::Parts;
 use http::{Request, Response};
 use http_body::Body;
 use pin_project_lite::pin_project;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 use tokio::time::Sleep;
 use tower_service::Service;
 
+use crate::buffer::{BodyLimits, Buffering};
 use crate::rejection::{answer, reject};
 use crate::{BoxError, RejectionResponse, VerifiedBody};
 
@@ -59,9 +57,7 @@ struct Pending<S, R> {
     /// For signed handshakes, and the scheme's name in logs.
     verifier: Verifier,
     parts: Option<Parts>,
-    body: Option<BufferedVerification>,
-    /// The body deadline, for the error that reports it.
-    timeout: Option<Duration>,
+    buffering: Buffering,
     inner: Option<S>,
     rejection: R,
 }
@@ -82,7 +78,7 @@ where
         request: Request<ReqBody>,
         verifier: Verifier,
         body: BufferedVerification,
-        timeout: Option<Duration>,
+        limits: &BodyLimits,
         inner: S,
         rejection: R,
     ) -> Self {
@@ -90,12 +86,11 @@ where
         Self {
             state: State::Buffering {
                 body: stream,
-                deadline: timeout.map(tokio::time::sleep),
+                deadline: limits.deadline(),
                 pending: Pending {
                     verifier,
                     parts: Some(parts),
-                    body: Some(body),
-                    timeout,
+                    buffering: Buffering::new(body, limits.timeout),
                     inner: Some(inner),
                     rejection,
                 },
@@ -163,81 +158,31 @@ enum Outcome {
 }
 
 impl<S, R> Pending<S, R> {
-    /// Reads frames until the body ends, the limit is passed, the stream fails, or the deadline
-    /// passes while the body is still coming.
+    /// Reads the body to its verdict; then a signed handshake is answered, and a delivery is
+    /// the request the inner service gets.
     fn poll_body<B>(
         &mut self,
-        mut stream: Pin<&mut B>,
-        mut deadline: Pin<&mut Option<Sleep>>,
+        stream: Pin<&mut B>,
+        deadline: Pin<&mut Option<Sleep>>,
         cx: &mut Context<'_>,
     ) -> Poll<Result<Outcome, VerifyError>>
     where
         B: Body,
         B::Error: Into<BoxError>,
     {
-        loop {
-            let Some(body) = self.body.as_mut() else {
-                panic_polled_after_completion();
-            };
-            let Poll::Ready(frame) = stream.as_mut().poll_frame(cx) else {
-                return self.poll_deadline(deadline.as_mut(), cx);
-            };
-            match frame {
-                Some(Ok(frame)) => {
-                    // Trailers are not signed by any scheme; they are dropped.
-                    if let Ok(mut data) = frame.into_data() {
-                        let len = data.remaining();
-                        body.push(data.copy_to_bytes(len))?;
-                    }
-                }
-                Some(Err(error)) => {
-                    let error: BoxError = error.into();
-                    tracing::debug!(
-                        target: "hookverify::rejection",
-                        %error,
-                        "webhook body stream failed"
-                    );
-                    return Poll::Ready(Err(VerifyError::BodyUnreadable));
-                }
-                None => {
-                    let (Some(body), Some(mut parts)) = (self.body.take(), self.parts.take())
-                    else {
-                        panic_polled_after_completion();
-                    };
-                    let (verified, bytes) = body.finish()?;
-                    if let Some(handshake) =
-                        self.verifier
-                            .signed_handshake(&verified, &parts.headers, &bytes)
-                    {
-                        return Poll::Ready(handshake.map(Outcome::Handshake));
-                    }
-                    parts.extensions.insert(verified);
-                    let request = Request::from_parts(parts, VerifiedBody::new(bytes));
-                    return Poll::Ready(Ok(Outcome::Delivery(request)));
-                }
-            }
+        let (verified, bytes) = ready!(self.buffering.poll_body(stream, deadline, cx))?;
+        let mut parts = self
+            .parts
+            .take()
+            .expect("ResponseFuture polled after completion");
+        if let Some(handshake) = self
+            .verifier
+            .signed_handshake(&verified, &parts.headers, &bytes)
+        {
+            return Poll::Ready(handshake.map(Outcome::Handshake));
         }
+        parts.extensions.insert(verified);
+        let request = Request::from_parts(parts, VerifiedBody::new(bytes));
+        Poll::Ready(Ok(Outcome::Delivery(request)))
     }
-
-    /// While the body is still coming: pending until the deadline, if there is one, passes.
-    fn poll_deadline(
-        &mut self,
-        deadline: Pin<&mut Option<Sleep>>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Result<Outcome, VerifyError>> {
-        let (Some(deadline), Some(timeout)) = (deadline.as_pin_mut(), self.timeout) else {
-            return Poll::Pending;
-        };
-        ready!(deadline.poll(cx));
-        // Free the buffer now, not when the future is dropped.
-        self.body = None;
-        Poll::Ready(Err(VerifyError::BodyTimeout {
-            timeout_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
-        }))
-    }
-}
-
-#[cold]
-fn panic_polled_after_completion() -> ! {
-    unreachable!("ResponseFuture polled after completion")
 }

@@ -3,9 +3,10 @@
 use std::fmt;
 use std::time::Duration;
 
-use hookverify_core::{BodyBudget, DEFAULT_MAX_BODY_SIZE, Verifier};
+use hookverify_core::{BodyBudget, Verifier};
 use tower_layer::Layer;
 
+use crate::buffer::BodyLimits;
 use crate::{DefaultRejectionResponse, VerifyWebhook};
 
 /// A [`Layer`] that verifies webhook deliveries before the inner service sees them.
@@ -22,9 +23,7 @@ pub struct VerifyWebhookLayer<R = DefaultRejectionResponse> {
 #[derive(Clone)]
 pub(crate) struct Config {
     pub(crate) verifier: Verifier,
-    pub(crate) max_body_size: usize,
-    pub(crate) body_timeout: Option<Duration>,
-    pub(crate) body_budget: Option<BodyBudget>,
+    pub(crate) limits: BodyLimits,
 }
 
 impl VerifyWebhookLayer {
@@ -35,9 +34,7 @@ impl VerifyWebhookLayer {
         Self {
             config: Config {
                 verifier,
-                max_body_size: DEFAULT_MAX_BODY_SIZE,
-                body_timeout: None,
-                body_budget: None,
+                limits: BodyLimits::default(),
             },
             rejection: DefaultRejectionResponse,
         }
@@ -45,11 +42,12 @@ impl VerifyWebhookLayer {
 }
 
 impl<R> VerifyWebhookLayer<R> {
-    /// The largest body accepted, in bytes (default [`DEFAULT_MAX_BODY_SIZE`]). A larger
+    /// The largest body accepted, in bytes (default
+    /// [`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE)). A larger
     /// `Content-Length` is rejected with 413 before the body is read; a body that grows past the
     /// limit while streaming is rejected with 413 as soon as it does.
     pub fn max_body_size(mut self, bytes: usize) -> Self {
-        self.config.max_body_size = bytes;
+        self.config.limits.max_body_size = bytes;
         self
     }
 
@@ -60,7 +58,7 @@ impl<R> VerifyWebhookLayer<R> {
     /// The deadline is a Tokio timer: the service must run on a Tokio runtime with the time
     /// driver enabled (as `#[tokio::main]` and `axum::serve` do).
     pub fn body_timeout(mut self, timeout: Duration) -> Self {
-        self.config.body_timeout = Some(timeout);
+        self.config.limits.timeout = Some(timeout);
         self
     }
 
@@ -69,7 +67,7 @@ impl<R> VerifyWebhookLayer<R> {
     /// flight hold the whole budget, new ones are answered with 503 before their bodies are
     /// read, and a body piece that does not fit is answered with 503; see [`BodyBudget`].
     pub fn body_budget(mut self, budget: BodyBudget) -> Self {
-        self.config.body_budget = Some(budget);
+        self.config.limits.budget = Some(budget);
         self
     }
 
@@ -101,9 +99,7 @@ impl<R> fmt::Debug for VerifyWebhookLayer<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyWebhookLayer")
             .field("verifier", &self.config.verifier)
-            .field("max_body_size", &self.config.max_body_size)
-            .field("body_timeout", &self.config.body_timeout)
-            .field("body_budget", &self.config.body_budget)
+            .field("limits", &self.config.limits)
             .field("rejection", &std::any::type_name::<R>())
             .finish_non_exhaustive()
     }

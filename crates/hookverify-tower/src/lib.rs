@@ -151,6 +151,7 @@
 #[cfg(feature = "axum")]
 pub mod axum;
 mod body;
+mod buffer;
 mod future;
 mod layer;
 mod rejection;

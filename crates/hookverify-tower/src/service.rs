@@ -4,7 +4,7 @@ use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::task::{Context, Poll};
 
-use http::{Extensions, HeaderMap, Method, Request, Response, Uri, header};
+use http::{Extensions, HeaderMap, Method, Request, Response, Uri};
 use http_body::Body;
 use tower_service::Service;
 
@@ -97,14 +97,10 @@ where
 
         // 3. Nor is a body announced larger than the limit, nor one the shared budget has no
         //    room for.
-        let announced = announced_length(&request).max(request.body().size_hint().lower());
-        let body = verification
-            .buffered(config.max_body_size, Some(announced))
-            .and_then(|body| match &config.body_budget {
-                Some(budget) => body.with_budget(budget),
-                None => Ok(body),
-            });
-        let body = match body {
+        let body = match config
+            .limits
+            .admit(verification, request.headers(), request.body())
+        {
             Ok(body) => body,
             Err(error) => {
                 return ResponseFuture::rejected(reject(&mut self.rejection, error, scheme));
@@ -119,7 +115,7 @@ where
             request,
             config.verifier.clone(),
             body,
-            config.body_timeout,
+            &config.limits,
             ready,
             self.rejection.clone(),
         )
@@ -161,25 +157,12 @@ fn peer(extensions: &Extensions) -> Option<IpAddr> {
     extensions.get::<SocketAddr>().map(SocketAddr::ip)
 }
 
-/// The `Content-Length` a request announces; 0 when absent or unparsable (hyper has already
-/// rejected an invalid one, and the streaming limit still applies).
-fn announced_length<B>(request: &Request<B>) -> u64 {
-    request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0)
-}
-
 impl<S: fmt::Debug, R> fmt::Debug for VerifyWebhook<S, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyWebhook")
             .field("inner", &self.inner)
             .field("verifier", &self.config.verifier)
-            .field("max_body_size", &self.config.max_body_size)
-            .field("body_timeout", &self.config.body_timeout)
-            .field("body_budget", &self.config.body_budget)
+            .field("limits", &self.config.limits)
             .finish_non_exhaustive()
     }
 }

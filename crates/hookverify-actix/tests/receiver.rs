@@ -1,0 +1,219 @@
+//! The shared receiver suite against an actix-web app that verifies with the middleware: one
+//! `VerifyWebhook` per resource, handlers reading the untouched payload. (The extractors'
+//! version of the same app is `examples/receiver_actix.rs`, run by the workspace's
+//! `tests/receivers.rs`.)
+
+#![cfg(feature = "form")]
+
+use std::net::SocketAddr;
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use hookverify_actix::VerifyWebhook;
+use hookverify_core::format::{self, FormatError};
+use hookverify_test_support::receiver::{self, Keys, Receiver};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Deserialize)]
+struct TypeOnly {
+    r#type: String,
+}
+
+#[derive(Deserialize)]
+struct StripeEvent {
+    id: String,
+    r#type: String,
+}
+
+#[derive(Deserialize)]
+struct SlackEnvelope {
+    r#type: String,
+    event: Option<TypeOnly>,
+}
+
+#[derive(Deserialize)]
+struct ZoomEvent {
+    event: String,
+}
+
+#[derive(Deserialize)]
+struct TwitchMessage {
+    subscription: TypeOnly,
+}
+
+#[derive(Deserialize)]
+struct Interaction {
+    r#type: u8,
+}
+
+#[derive(Deserialize)]
+struct MetaNotification {
+    object: String,
+}
+
+#[derive(Deserialize)]
+struct TwilioMessage {
+    #[serde(rename = "MessageSid")]
+    message_sid: String,
+}
+
+#[derive(Deserialize)]
+struct DropboxNotification {
+    list_folder: DropboxFolders,
+}
+
+#[derive(Deserialize)]
+struct DropboxFolders {
+    accounts: Vec<String>,
+}
+
+/// The handler's line from the verified body parsed by `parse`, or 400 with the reason.
+fn answer<T: DeserializeOwned>(
+    body: &[u8],
+    parse: fn(&[u8]) -> Result<T, FormatError>,
+    line: impl FnOnce(T) -> String,
+) -> HttpResponse {
+    match parse(body) {
+        Ok(value) => HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body(line(value)),
+        Err(error) => HttpResponse::BadRequest()
+            .content_type("text/plain; charset=utf-8")
+            .body(error.to_string()),
+    }
+}
+
+fn header<'r>(request: &'r HttpRequest, name: &str) -> &'r str {
+    request
+        .headers()
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-")
+}
+
+fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
+    let mount = |config: &mut web::ServiceConfig, provider: &str, route: actix_web::Route| {
+        config.service(
+            web::resource(format!("/webhooks/{provider}"))
+                .wrap(VerifyWebhook::new(keys.verifier(provider)))
+                .route(route),
+        );
+    };
+    mount(
+        config,
+        "github",
+        web::post().to(|request: HttpRequest| async move {
+            format!("github {}", header(&request, "x-github-event"))
+        }),
+    );
+    mount(
+        config,
+        "stripe",
+        web::post().to(|body: web::Bytes| async move {
+            answer(&body, format::from_json, |event: StripeEvent| {
+                format!("stripe {} {}", event.r#type, event.id)
+            })
+        }),
+    );
+    mount(
+        config,
+        "slack",
+        web::post().to(|body: web::Bytes| async move {
+            answer(&body, format::from_json, |envelope: SlackEnvelope| {
+                let inner = envelope.event.map(|event| event.r#type).unwrap_or_default();
+                format!("slack {} {inner}", envelope.r#type)
+            })
+        }),
+    );
+    mount(
+        config,
+        "zoom",
+        web::post().to(|body: web::Bytes| async move {
+            answer(&body, format::from_json, |event: ZoomEvent| {
+                format!("zoom {}", event.event)
+            })
+        }),
+    );
+    mount(
+        config,
+        "twitch",
+        web::post().to(|request: HttpRequest, body: web::Bytes| async move {
+            let kind = header(&request, "twitch-eventsub-message-type").to_owned();
+            answer(&body, format::from_json, |message: TwitchMessage| {
+                format!("twitch {kind} {}", message.subscription.r#type)
+            })
+        }),
+    );
+    mount(
+        config,
+        "discord",
+        web::post().to(|body: web::Bytes| async move {
+            answer(&body, format::from_json, |interaction: Interaction| {
+                format!("discord interaction {}", interaction.r#type)
+            })
+        }),
+    );
+    mount(
+        config,
+        "meta",
+        web::route().to(|body: web::Bytes| async move {
+            answer(
+                &body,
+                format::from_json,
+                |notification: MetaNotification| format!("meta {}", notification.object),
+            )
+        }),
+    );
+    mount(
+        config,
+        "twilio",
+        web::post().to(|body: web::Bytes| async move {
+            answer(&body, format::from_form, |message: TwilioMessage| {
+                format!("twilio {}", message.message_sid)
+            })
+        }),
+    );
+    mount(
+        config,
+        "dropbox",
+        web::route().to(|body: web::Bytes| async move {
+            answer(
+                &body,
+                format::from_json,
+                |notification: DropboxNotification| {
+                    format!(
+                        "dropbox {} accounts",
+                        notification.list_folder.accounts.len()
+                    )
+                },
+            )
+        }),
+    );
+}
+
+fn serve(keys: &Keys) -> SocketAddr {
+    let keys = keys.clone();
+    let server = HttpServer::new(move || {
+        let keys = keys.clone();
+        App::new()
+            .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
+            .configure(move |config| routes(config, &keys))
+    })
+    .workers(1)
+    .disable_signals()
+    .bind(("127.0.0.1", 0))
+    .expect("a port");
+    let addr = *server.addrs().first().expect("an address");
+    actix_web::rt::spawn(server.run());
+    addr
+}
+
+#[actix_web::test]
+async fn the_middleware_answers_every_provider() {
+    let keys = Keys::for_tests();
+    let receiver = Receiver::new(serve(&keys), keys);
+    receiver::every_provider_delivers(&receiver).await;
+    receiver::every_handshake_is_answered(&receiver).await;
+    receiver::the_public_url_ignores_a_forged_host(&receiver).await;
+    receiver::bodies_and_methods_are_bounded(&receiver).await;
+}

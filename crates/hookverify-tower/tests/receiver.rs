@@ -1,0 +1,218 @@
+//! The shared receiver suite against an axum app that verifies with the extractors alone: one
+//! router, one state holding nine verifiers, each handler naming its provider's key type
+//! (`VerifiedJson<Event, Stripe>`), the body limit from a `WebhookConfig` extension. (The
+//! layer's version of the same app is `examples/receiver_axum.rs`, run by the workspace's
+//! `tests/receivers.rs`.)
+
+#![cfg(all(feature = "axum", feature = "form"))]
+
+use std::net::SocketAddr;
+
+use axum::extract::FromRef;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::{Extension, Router};
+use hookverify_core::Verifier;
+use hookverify_test_support::receiver::{self, Keys, Receiver};
+use hookverify_tower::axum::{VerifiedForm, VerifiedJson, VerifiedWebhook, WebhookConfig};
+use serde::Deserialize;
+use tokio::net::TcpListener;
+
+macro_rules! provider_keys {
+    ($($key:ident: $field:ident),* $(,)?) => {
+        $(
+            #[derive(Clone)]
+            struct $key(Verifier);
+
+            impl From<$key> for Verifier {
+                fn from(key: $key) -> Self {
+                    key.0
+                }
+            }
+
+            impl FromRef<State> for $key {
+                fn from_ref(state: &State) -> Self {
+                    state.$field.clone()
+                }
+            }
+        )*
+
+        #[derive(Clone)]
+        struct State {
+            $($field: $key,)*
+        }
+
+        impl State {
+            fn new(keys: &Keys) -> Self {
+                Self {
+                    $($field: $key(keys.verifier(stringify!($field))),)*
+                }
+            }
+        }
+    };
+}
+
+provider_keys! {
+    GitHub: github, Stripe: stripe, Slack: slack, Zoom: zoom, Twitch: twitch,
+    Discord: discord, Meta: meta, Twilio: twilio, Dropbox: dropbox,
+}
+
+#[derive(Deserialize)]
+struct TypeOnly {
+    r#type: String,
+}
+
+#[derive(Deserialize)]
+struct StripeEvent {
+    id: String,
+    r#type: String,
+}
+
+#[derive(Deserialize)]
+struct SlackEnvelope {
+    r#type: String,
+    event: Option<TypeOnly>,
+}
+
+#[derive(Deserialize)]
+struct ZoomEvent {
+    event: String,
+}
+
+#[derive(Deserialize)]
+struct TwitchMessage {
+    subscription: TypeOnly,
+}
+
+#[derive(Deserialize)]
+struct Interaction {
+    r#type: u8,
+}
+
+#[derive(Deserialize)]
+struct MetaNotification {
+    object: String,
+}
+
+#[derive(Deserialize)]
+struct TwilioMessage {
+    #[serde(rename = "MessageSid")]
+    message_sid: String,
+}
+
+#[derive(Deserialize)]
+struct DropboxNotification {
+    list_folder: DropboxFolders,
+}
+
+#[derive(Deserialize)]
+struct DropboxFolders {
+    accounts: Vec<String>,
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> &'h str {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-")
+}
+
+async fn serve(keys: &Keys) -> SocketAddr {
+    let app = Router::new()
+        .route(
+            "/webhooks/github",
+            post(
+                |headers: HeaderMap, _: VerifiedWebhook<GitHub>| async move {
+                    format!("github {}", header(&headers, "x-github-event"))
+                },
+            ),
+        )
+        .route(
+            "/webhooks/stripe",
+            post(
+                |VerifiedJson(event, ..): VerifiedJson<StripeEvent, Stripe>| async move {
+                    format!("stripe {} {}", event.r#type, event.id)
+                },
+            ),
+        )
+        .route(
+            "/webhooks/slack",
+            post(
+                |VerifiedJson(envelope, ..): VerifiedJson<SlackEnvelope, Slack>| async move {
+                    let inner = envelope.event.map(|event| event.r#type).unwrap_or_default();
+                    format!("slack {} {inner}", envelope.r#type)
+                },
+            ),
+        )
+        .route(
+            "/webhooks/zoom",
+            post(
+                |VerifiedJson(event, ..): VerifiedJson<ZoomEvent, Zoom>| async move {
+                    format!("zoom {}", event.event)
+                },
+            ),
+        )
+        .route(
+            "/webhooks/twitch",
+            post(
+                |headers: HeaderMap,
+                 VerifiedJson(message, ..): VerifiedJson<TwitchMessage, Twitch>| async move {
+                    let kind = header(&headers, "twitch-eventsub-message-type").to_owned();
+                    format!("twitch {kind} {}", message.subscription.r#type)
+                },
+            ),
+        )
+        .route(
+            "/webhooks/discord",
+            post(
+                |VerifiedJson(interaction, ..): VerifiedJson<Interaction, Discord>| async move {
+                    format!("discord interaction {}", interaction.r#type)
+                },
+            ),
+        )
+        .route("/webhooks/meta", post(meta).get(meta))
+        .route(
+            "/webhooks/twilio",
+            post(
+                |VerifiedForm(message, ..): VerifiedForm<TwilioMessage, Twilio>| async move {
+                    format!("twilio {}", message.message_sid)
+                },
+            ),
+        )
+        .route("/webhooks/dropbox", post(dropbox).get(dropbox))
+        .with_state(State::new(keys))
+        .layer(Extension(WebhookConfig::default()));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let addr = listener.local_addr().expect("an address");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+    addr
+}
+
+async fn meta(VerifiedJson(notification, ..): VerifiedJson<MetaNotification, Meta>) -> String {
+    format!("meta {}", notification.object)
+}
+
+async fn dropbox(
+    VerifiedJson(notification, ..): VerifiedJson<DropboxNotification, Dropbox>,
+) -> String {
+    format!(
+        "dropbox {} accounts",
+        notification.list_folder.accounts.len()
+    )
+}
+
+#[tokio::test]
+async fn extractors_with_a_key_per_provider_answer_every_provider() {
+    let keys = Keys::for_tests();
+    let receiver = Receiver::new(serve(&keys).await, keys);
+    receiver::every_provider_delivers(&receiver).await;
+    receiver::every_handshake_is_answered(&receiver).await;
+    receiver::the_public_url_ignores_a_forged_host(&receiver).await;
+    receiver::bodies_and_methods_are_bounded(&receiver).await;
+}
