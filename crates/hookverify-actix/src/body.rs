@@ -20,6 +20,8 @@ pub(crate) struct BodyLimits {
     pub(crate) max_body_size: usize,
     pub(crate) timeout: Option<Duration>,
     pub(crate) budget: Option<BodyBudget>,
+    /// The level rejections are logged at.
+    pub(crate) log_level: tracing::Level,
 }
 
 impl Default for BodyLimits {
@@ -28,6 +30,7 @@ impl Default for BodyLimits {
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             timeout: None,
             budget: None,
+            log_level: hookverify_core::log::DEFAULT_REJECTION_LEVEL,
         }
     }
 }
@@ -146,6 +149,13 @@ impl WebhookConfig {
     /// (default: none); past it, deliveries are answered with 503. See [`BodyBudget`].
     pub fn body_budget(mut self, budget: BodyBudget) -> Self {
         self.limits.budget = Some(budget);
+        self
+    }
+
+    /// The level the extractors log rejections at (default DEBUG); see
+    /// [`VerifyWebhook::log_rejections_at`](crate::VerifyWebhook::log_rejections_at).
+    pub fn log_rejections_at(mut self, level: tracing::Level) -> Self {
+        self.limits.log_level = level;
         self
     }
 

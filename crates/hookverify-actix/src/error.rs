@@ -10,8 +10,9 @@ use hookverify_core::{HandshakeAnswer, VerifyError};
 
 /// Why the middleware or an extractor rejected a request.
 ///
-/// Implements [`ResponseError`]: the status comes from [`status_code`], and the body is the
-/// message as `text/plain`. Messages never contain the secret or a signature.
+/// Implements [`ResponseError`]: the status comes from [`status_code`], and the body is a short
+/// reason as `text/plain` ([`VerifyError::public_message`] for a failed verification): never a
+/// secret or a signature, nor the server's clock.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookError {
@@ -94,7 +95,10 @@ impl ResponseError for WebhookError {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/plain; charset=utf-8"),
             ))
-            .body(self.to_string());
+            .body(match self {
+                Self::Verify(error) => error.public_message().into_owned(),
+                other => other.to_string(),
+            });
         if let Self::Verify(error) = self {
             response.extensions_mut().insert(error.clone());
         }
@@ -102,47 +106,14 @@ impl ResponseError for WebhookError {
     }
 }
 
-/// The response to a handshake, exactly as core decided it; logged at DEBUG.
+/// The response to a handshake, exactly as core decided it.
 pub(crate) fn answer_response(answer: HandshakeAnswer) -> HttpResponse {
-    tracing::debug!(
-        target: "hookverify::handshake",
-        handshake = %answer.handshake(),
-        "answered webhook handshake"
-    );
     let mut response =
         HttpResponse::build(StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::OK));
     for header in answer.headers() {
         response.insert_header(header);
     }
     response.body(answer.into_body())
-}
-
-/// Logs a verified body that did not parse as the handler's type: the format's reason only,
-/// never the body.
-pub(crate) fn log_unparsable(error: &FormatError, scheme: &str) {
-    let reason = match error {
-        FormatError::InvalidJson(_) => "invalid JSON",
-        FormatError::InvalidForm(_) => "invalid form",
-        FormatError::InvalidXml(_) => "invalid XML",
-        _ => "refused body",
-    };
-    tracing::debug!(
-        target: "hookverify::rejection",
-        scheme,
-        reason,
-        "verified webhook body did not parse"
-    );
-}
-
-/// Logs a rejection, once, in the same shape as the tower adapter.
-pub(crate) fn log_rejection(error: &VerifyError, scheme: &str) {
-    tracing::warn!(
-        target: "hookverify::rejection",
-        scheme,
-        status = error.status_code(),
-        reason = %error,
-        "rejected webhook delivery"
-    );
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ use hookverify_core::{BodyBudget, Verifier, VerifyError};
 
 use crate::WebhookError;
 use crate::body::BodyLimits;
-use crate::error::log_rejection;
 
 /// An actix-http expect service that refuses an `Expect: 100-continue` delivery to a verified
 /// route when its headers already fail, so the client never uploads the body.
@@ -153,7 +152,11 @@ impl Service<Request> for ExpectContinue {
         ready(match self.check(&request) {
             Ok(()) => Ok(request),
             Err((error, verifier)) => {
-                log_rejection(&error, verifier.scheme().name());
+                hookverify_core::log::rejection(
+                    &error,
+                    verifier.scheme().name(),
+                    self.limits.log_level,
+                );
                 Err(WebhookError::Verify(error).into())
             }
         })

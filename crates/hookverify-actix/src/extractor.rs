@@ -13,8 +13,8 @@ use futures_core::future::LocalBoxFuture;
 use hookverify_core::format::FormatError;
 use hookverify_core::{HandshakeAnswer, Verified, Verifier, VerifyError};
 use serde::de::DeserializeOwned;
+use tracing::Level;
 
-use crate::error::log_rejection;
 use crate::{WebhookConfig, WebhookError};
 
 /// The [`Verified`] metadata of a request that passed the
@@ -141,18 +141,19 @@ impl<K: Into<Verifier> + Clone + 'static> FromRequest for VerifiedWebhook<K> {
         let Some(verifier) = verifier_of::<K>(request) else {
             return Box::pin(ready(Err(WebhookError::MissingVerifier)));
         };
+        let limits = WebhookConfig::limits_of(request);
+        let level = limits.log_level;
         if let Some(outcome) =
             verifier.unsigned_handshake(request.method().as_str(), request.uri().query())
         {
-            return Box::pin(ready(Err(handshake(outcome, &verifier))));
+            return Box::pin(ready(Err(handshake(outcome, &verifier, level))));
         }
-        let limits = WebhookConfig::limits_of(request);
         let body = verifier
             .begin(crate::head::core_request(request.head()), verifier.now())
             .and_then(|verification| limits.admit(verification, request.headers()));
         let body = match body {
             Ok(body) => body,
-            Err(error) => return Box::pin(ready(Err(rejected(error, &verifier)))),
+            Err(error) => return Box::pin(ready(Err(rejected(error, &verifier, level)))),
         };
         let payload = payload.take();
         let headers = request.headers().clone();
@@ -160,9 +161,9 @@ impl<K: Into<Verifier> + Clone + 'static> FromRequest for VerifiedWebhook<K> {
             let (verified, body) = limits
                 .read(body, payload)
                 .await
-                .map_err(|error| rejected(error, &verifier))?;
+                .map_err(|error| rejected(error, &verifier, level))?;
             if let Some(outcome) = verifier.signed_handshake(&verified, &headers, &body) {
-                return Err(handshake(outcome, &verifier));
+                return Err(handshake(outcome, &verifier, level));
             }
             Ok(Self {
                 verified,
@@ -214,12 +215,13 @@ macro_rules! typed_extractor {
             type Future = LocalBoxFuture<'static, Result<Self, WebhookError>>;
 
             fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let level = WebhookConfig::limits_of(request).log_level;
                 let webhook = VerifiedWebhook::<K>::from_request(request, payload);
                 Box::pin(async move {
                     let webhook = webhook.await?;
                     $parse(webhook.body())
                         .map(|value| Self(value, PhantomData))
-                        .map_err(|error| unparsable(error, webhook.verified()))
+                        .map_err(|error| unparsable(error, webhook.verified(), level))
                 })
             }
         }
@@ -300,21 +302,29 @@ fn verifier_of<K: Into<Verifier> + Clone + 'static>(request: &HttpRequest) -> Op
         .map(Into::into)
 }
 
-fn rejected(error: VerifyError, verifier: &Verifier) -> WebhookError {
-    log_rejection(&error, verifier.scheme().name());
+/// A rejection, logged at `level`.
+fn rejected(error: VerifyError, verifier: &Verifier, level: Level) -> WebhookError {
+    hookverify_core::log::rejection(&error, verifier.scheme().name(), level);
     WebhookError::Verify(error)
 }
 
 /// A handshake's answer, or why it was refused.
-fn handshake(outcome: Result<HandshakeAnswer, VerifyError>, verifier: &Verifier) -> WebhookError {
+fn handshake(
+    outcome: Result<HandshakeAnswer, VerifyError>,
+    verifier: &Verifier,
+    level: Level,
+) -> WebhookError {
     match outcome {
-        Ok(answer) => WebhookError::Handshake(answer),
-        Err(error) => rejected(error, verifier),
+        Ok(answer) => {
+            hookverify_core::log::handshake(&answer, verifier.scheme().name());
+            WebhookError::Handshake(answer)
+        }
+        Err(error) => rejected(error, verifier, level),
     }
 }
 
 /// A verified body that did not parse as the handler's type.
-fn unparsable(error: FormatError, verified: &Verified) -> WebhookError {
-    crate::error::log_unparsable(&error, verified.scheme());
+fn unparsable(error: FormatError, verified: &Verified, level: Level) -> WebhookError {
+    hookverify_core::log::unparsable(&error, verified.scheme(), level);
     WebhookError::Format(error)
 }

@@ -14,7 +14,7 @@ use hookverify_core::{BodyBudget, HandshakeAnswer, Verifier, VerifyError};
 
 use crate::WebhookError;
 use crate::body::BodyLimits;
-use crate::error::{answer_response, log_rejection};
+use crate::error::answer_response;
 
 type ErrorHandler = dyn Fn(VerifyError, &HttpRequest) -> HttpResponse + Send + Sync;
 
@@ -111,6 +111,15 @@ impl VerifyWebhook {
         self
     }
 
+    /// The level rejections are logged at, under the target `hookverify::rejection` (default
+    /// DEBUG: on a public endpoint they are frequent and chosen by whoever sends them). Each
+    /// line has the scheme, the status and a fixed reason, never a value from the request; see
+    /// [`hookverify_core::log`].
+    pub fn log_rejections_at(mut self, level: tracing::Level) -> Self {
+        self.config.limits.log_level = level;
+        self
+    }
+
     /// Replaces the response sent for rejected deliveries, like `JsonConfig::error_handler`.
     /// The default is the error's status with its message as `text/plain`.
     ///
@@ -199,7 +208,7 @@ where
             .unsigned_handshake(request.method().as_str(), request.uri().query())
         {
             return Box::pin(ready(Ok(match outcome {
-                Ok(answer) => answered(request, answer),
+                Ok(answer) => answered(request, answer, &config),
                 Err(error) => reject(request, error, &config),
             })));
         }
@@ -231,7 +240,7 @@ where
                 .verifier
                 .signed_handshake(&verified, request.headers(), &bytes)
             {
-                Some(Ok(answer)) => return Ok(answered(request, answer)),
+                Some(Ok(answer)) => return Ok(answered(request, answer, &config)),
                 Some(Err(error)) => return Ok(reject(request, error, &config)),
                 None => {}
             }
@@ -246,7 +255,12 @@ where
 }
 
 /// Answers a handshake in the handler's place.
-fn answered<B>(request: ServiceRequest, answer: HandshakeAnswer) -> ServiceResponse<EitherBody<B>> {
+fn answered<B>(
+    request: ServiceRequest,
+    answer: HandshakeAnswer,
+    config: &Config,
+) -> ServiceResponse<EitherBody<B>> {
+    hookverify_core::log::handshake(&answer, config.verifier.scheme().name());
     let (http_request, _payload) = request.into_parts();
     ServiceResponse::new(http_request, answer_response(answer)).map_into_right_body()
 }
@@ -257,7 +271,11 @@ fn reject<B>(
     error: VerifyError,
     config: &Config,
 ) -> ServiceResponse<EitherBody<B>> {
-    log_rejection(&error, config.verifier.scheme().name());
+    hookverify_core::log::rejection(
+        &error,
+        config.verifier.scheme().name(),
+        config.limits.log_level,
+    );
     let (http_request, _payload) = request.into_parts();
     let mut response = match &config.error_handler {
         Some(handler) => handler(error.clone(), &http_request),

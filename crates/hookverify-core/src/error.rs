@@ -255,6 +255,73 @@ impl VerifyError {
             Self::TimestampTooOld { .. } | Self::TimestampInFuture { .. }
         )
     }
+
+    /// A short, fixed description of the failure that holds no value from the request or the
+    /// server (no timestamp, URL or header value): what the adapters log, since rejections are
+    /// frequent on a public endpoint and their details are chosen by whoever sends them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use hookverify_core::VerifyError;
+    ///
+    /// let error = VerifyError::TimestampTooOld { timestamp: 1, age: 3600, tolerance: 300 };
+    /// assert_eq!(error.reason(), "timestamp outside the tolerance");
+    /// ```
+    #[must_use]
+    pub const fn reason(&self) -> &'static str {
+        match self {
+            Self::MissingSignature { .. } => "missing signature header",
+            Self::MissingHeader { .. } => "missing header",
+            Self::DuplicateHeader { .. } => "repeated header",
+            Self::HeaderTooLong { .. } => "header too long",
+            Self::MalformedHeader { .. } => "malformed header",
+            Self::TooManySignatures { .. } => "too many signatures",
+            Self::NoSupportedSignature { .. } => "no supported signature version",
+            Self::TimestampTooOld { .. } | Self::TimestampInFuture { .. } => {
+                "timestamp outside the tolerance"
+            }
+            Self::SignatureMismatch | Self::SignatureMismatchForUrl { .. } => {
+                "no signature matches"
+            }
+            Self::MissingRequestUrl => "no public URL configured",
+            Self::MissingSignatureField { .. } => "missing signature field",
+            Self::MissingField { .. } => "missing body field",
+            Self::MalformedField { .. } => "malformed body field",
+            Self::MalformedBody { .. } => "malformed body",
+            Self::BodyTooLarge { .. } => "body too large",
+            Self::BodyUnreadable => "body unreadable",
+            Self::BodyTimeout { .. } => "body too slow",
+            Self::Overloaded { .. } => "overloaded",
+            Self::HandshakeTokenMismatch => "handshake verify token mismatch",
+            Self::MalformedHandshake { .. } => "malformed handshake",
+        }
+    }
+
+    /// The message to send back to the client: [`Display`](std::fmt::Display)'s, except where
+    /// that would tell a stranger what it must not learn. A timestamp error does not say how
+    /// far off the timestamp is (that gives away the server's clock), and a mismatch does not
+    /// name the URL the server computed (that gives away its configuration). The full error
+    /// stays available to the server (the adapters put it in the response's extensions).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use hookverify_core::VerifyError;
+    ///
+    /// let error = VerifyError::TimestampInFuture { timestamp: 2_000_000_000, ahead: 600, tolerance: 300 };
+    /// assert_eq!(error.public_message(), "timestamp outside the tolerance");
+    /// assert_eq!(VerifyError::SignatureMismatch.public_message(), "no signature matches");
+    /// ```
+    #[must_use]
+    pub fn public_message(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Self::TimestampTooOld { .. }
+            | Self::TimestampInFuture { .. }
+            | Self::SignatureMismatchForUrl { .. } => self.reason().into(),
+            other => other.to_string().into(),
+        }
+    }
 }
 
 /// What ran out when a delivery could not be buffered, carried by

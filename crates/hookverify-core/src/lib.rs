@@ -60,6 +60,7 @@
 //! | `ed25519` | Ed25519 signatures: [`Scheme::discord`], Standard Webhooks `v1a` (`ed25519-dalek`) | no |
 //! | `p256` | ECDSA P-256 signatures: [`Scheme::sendgrid`] (RustCrypto `p256`) | no |
 //! | `form` | form bodies: [`format::from_form`], [`format::from_slack_payload`] (`serde_html_form`) | no |
+//! | `tracing` | [`log`]: the log lines the adapters write (`tracing`) | no |
 //! | `xml` | XML bodies: [`format::from_xml`] (`quick-xml`; DTDs refused, depth bounded) | no |
 //!
 //! Every other scheme is always available.
@@ -108,6 +109,9 @@ pub mod format;
 mod handshake;
 mod headers;
 mod key;
+#[cfg(feature = "tracing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tracing")))]
+pub mod log;
 mod mac;
 mod public_key;
 mod public_url;

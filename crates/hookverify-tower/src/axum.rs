@@ -228,9 +228,18 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier: Verifier = K::from_ref(state).into();
-        let reject = |error| WebhookRejection::from_verify(error, &verifier);
+        let limits = request
+            .extensions()
+            .get::<WebhookConfig>()
+            .map(|config| config.limits.clone())
+            .unwrap_or_default();
+        let scheme = verifier.scheme().name();
+        let reject = |error| {
+            hookverify_core::log::rejection(&error, scheme, limits.log_level);
+            WebhookRejection::Verify(error)
+        };
         let answer = |answer: HandshakeAnswer| {
-            crate::rejection::log_handshake(&answer, verifier.scheme().name());
+            hookverify_core::log::handshake(&answer, scheme);
             WebhookRejection::Handshake(answer)
         };
         if let Some(outcome) =
@@ -245,11 +254,6 @@ where
             request.extensions(),
         );
         let verification = verifier.begin(head, verifier.now()).map_err(reject)?;
-        let limits = request
-            .extensions()
-            .get::<WebhookConfig>()
-            .map(|config| config.limits.clone())
-            .unwrap_or_default();
         let (parts, body) = request.into_parts();
         let buffered = limits
             .admit(verification, &parts.headers, &body)
@@ -278,9 +282,15 @@ where
     S: Send + Sync,
     K: FromRef<S> + Into<Verifier>,
 {
+    let level = request
+        .extensions()
+        .get::<WebhookConfig>()
+        .map_or(hookverify_core::log::DEFAULT_REJECTION_LEVEL, |config| {
+            config.limits.log_level
+        });
     let webhook = VerifiedWebhook::<K>::from_request(request, state).await?;
     parse(webhook.body()).map_err(|error| {
-        crate::rejection::log_unparsable(&error, webhook.verified().scheme());
+        hookverify_core::log::unparsable(&error, webhook.verified().scheme(), level);
         WebhookRejection::Format(error)
     })
 }
@@ -462,6 +472,13 @@ impl WebhookConfig {
         self.limits.budget = Some(budget);
         self
     }
+
+    /// The level rejections are logged at (default DEBUG); see
+    /// [`VerifyWebhookLayer::log_rejections_at`](crate::VerifyWebhookLayer::log_rejections_at).
+    pub fn log_rejections_at(mut self, level: tracing::Level) -> Self {
+        self.limits.log_level = level;
+        self
+    }
 }
 
 /// Why a webhook extractor rejected a request.
@@ -482,11 +499,6 @@ pub enum WebhookRejection {
 }
 
 impl WebhookRejection {
-    fn from_verify(error: VerifyError, verifier: &Verifier) -> Self {
-        crate::rejection::log(&error, verifier.scheme().name());
-        Self::Verify(error)
-    }
-
     /// The HTTP status of the rejection.
     #[must_use]
     pub fn status(&self) -> StatusCode {
@@ -504,7 +516,7 @@ impl WebhookRejection {
     #[must_use]
     pub fn body_text(&self) -> String {
         match self {
-            Self::Verify(error) => error.to_string(),
+            Self::Verify(error) => error.public_message().into_owned(),
             Self::Format(error) => error.to_string(),
             Self::MissingLayer => {
                 "webhook verification is not configured for this route".to_owned()

@@ -13,6 +13,7 @@ use hookverify_core::{
 use http::{HeaderMap, header};
 use http_body::Body;
 use tokio::time::Sleep;
+use tracing::Level;
 
 use crate::BoxError;
 
@@ -22,6 +23,8 @@ pub(crate) struct BodyLimits {
     pub(crate) max_body_size: usize,
     pub(crate) timeout: Option<Duration>,
     pub(crate) budget: Option<BodyBudget>,
+    /// The level rejections are logged at.
+    pub(crate) log_level: Level,
 }
 
 impl Default for BodyLimits {
@@ -30,6 +33,7 @@ impl Default for BodyLimits {
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             timeout: None,
             budget: None,
+            log_level: hookverify_core::log::DEFAULT_REJECTION_LEVEL,
         }
     }
 }

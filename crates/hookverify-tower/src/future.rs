@@ -10,6 +10,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use tokio::time::Sleep;
 use tower_service::Service;
+use tracing::Level;
 
 use crate::buffer::{BodyLimits, Buffering};
 use crate::rejection::{answer, reject};
@@ -58,6 +59,7 @@ struct Pending<S, R> {
     verifier: Verifier,
     parts: Option<Parts>,
     buffering: Buffering,
+    log_level: Level,
     inner: Option<S>,
     rejection: R,
 }
@@ -91,6 +93,7 @@ where
                     verifier,
                     parts: Some(parts),
                     buffering: Buffering::new(body, limits.timeout),
+                    log_level: limits.log_level,
                     inner: Some(inner),
                     rejection,
                 },
@@ -130,7 +133,12 @@ where
                     Err(error) => {
                         let scheme = pending.verifier.scheme().name();
                         State::Rejected {
-                            response: Some(reject(&mut pending.rejection, error, scheme)),
+                            response: Some(reject(
+                                &mut pending.rejection,
+                                error,
+                                scheme,
+                                pending.log_level,
+                            )),
                         }
                     }
                 },

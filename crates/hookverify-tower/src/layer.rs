@@ -71,6 +71,15 @@ impl<R> VerifyWebhookLayer<R> {
         self
     }
 
+    /// The level rejections are logged at, under the target `hookverify::rejection` (default
+    /// DEBUG: on a public endpoint they are frequent and chosen by whoever sends them). Each
+    /// line has the scheme, the status and a fixed reason, never a value from the request; see
+    /// [`hookverify_core::log`].
+    pub fn log_rejections_at(mut self, level: tracing::Level) -> Self {
+        self.config.limits.log_level = level;
+        self
+    }
+
     /// Replaces the response sent for rejected deliveries; see
     /// [`RejectionResponse`](crate::RejectionResponse).
     pub fn with_rejection_response<R2>(self, rejection: R2) -> VerifyWebhookLayer<R2> {

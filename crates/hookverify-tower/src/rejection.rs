@@ -2,6 +2,7 @@
 
 use hookverify_core::{HandshakeAnswer, VerifyError};
 use http::{HeaderName, HeaderValue, Response, StatusCode, header};
+use tracing::Level;
 
 /// Builds the response sent when a delivery is rejected.
 ///
@@ -41,17 +42,17 @@ where
     }
 }
 
-/// The default rejection: the error's status (see [`status_code`]) with its message as a short
-/// `text/plain` body, such as `401 no signature matches`.
-///
-/// Messages never contain the secret, the expected signature or the received one.
+/// The default rejection: the error's status (see [`status_code`]) with a short `text/plain`
+/// reason, such as `401 no signature matches`: [`VerifyError::public_message`], which never
+/// holds a secret or a signature, and never tells the client the server's clock or the URL it
+/// computed.
 #[derive(Debug, Clone, Copy, Default)]
 #[non_exhaustive]
 pub struct DefaultRejectionResponse;
 
 impl<B: From<String>> RejectionResponse<B> for DefaultRejectionResponse {
     fn response(&mut self, error: VerifyError) -> Response<B> {
-        let mut response = Response::new(B::from(error.to_string()));
+        let mut response = Response::new(B::from(error.public_message().into_owned()));
         *response.status_mut() = status_code(&error);
         response.headers_mut().insert(
             header::CONTENT_TYPE,
@@ -71,31 +72,10 @@ pub fn status_code(error: &VerifyError) -> StatusCode {
     StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
-/// Logs a rejection: the one log line of this crate, for the layer and the extractors alike.
-pub(crate) fn log(error: &VerifyError, scheme: &str) {
-    tracing::warn!(
-        target: "hookverify::rejection",
-        scheme,
-        status = error.status_code(),
-        reason = %error,
-        "rejected webhook delivery"
-    );
-}
-
 /// The response to a handshake, exactly as core decided it; logged at DEBUG.
 pub(crate) fn answer<B: From<String>>(answer: HandshakeAnswer, scheme: &str) -> Response<B> {
-    log_handshake(&answer, scheme);
+    hookverify_core::log::handshake(&answer, scheme);
     handshake_response(answer)
-}
-
-/// Logs an answered handshake.
-pub(crate) fn log_handshake(answer: &HandshakeAnswer, scheme: &str) {
-    tracing::debug!(
-        target: "hookverify::handshake",
-        scheme,
-        handshake = %answer.handshake(),
-        "answered webhook handshake"
-    );
 }
 
 /// The response to a handshake: its status, headers and body as they are.
@@ -114,31 +94,15 @@ pub(crate) fn handshake_response<B: From<String>>(answer: HandshakeAnswer) -> Re
     response
 }
 
-/// Logs a verified body that did not parse as the handler's type: the format's reason only,
-/// never the body.
-#[cfg(feature = "axum")]
-pub(crate) fn log_unparsable(error: &hookverify_core::format::FormatError, scheme: &str) {
-    let reason = match error {
-        hookverify_core::format::FormatError::InvalidJson(_) => "invalid JSON",
-        hookverify_core::format::FormatError::InvalidForm(_) => "invalid form",
-        hookverify_core::format::FormatError::InvalidXml(_) => "invalid XML",
-        _ => "refused body",
-    };
-    tracing::debug!(
-        target: "hookverify::rejection",
-        scheme,
-        reason,
-        "verified webhook body did not parse"
-    );
-}
-
-/// Logs a rejection and builds its response, with the error in the response's extensions.
+/// Logs a rejection at `level` and builds its response, with the error in the response's
+/// extensions.
 pub(crate) fn reject<B, R: RejectionResponse<B>>(
     rejection: &mut R,
     error: VerifyError,
     scheme: &str,
+    level: Level,
 ) -> Response<B> {
-    log(&error, scheme);
+    hookverify_core::log::rejection(&error, scheme, level);
     let mut response = rejection.response(error.clone());
     response.extensions_mut().insert(error);
     response
@@ -166,6 +130,7 @@ mod tests {
             &mut DefaultRejectionResponse,
             VerifyError::BodyTooLarge { limit: 1 },
             "github",
+            Level::DEBUG,
         );
         assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(

@@ -77,7 +77,7 @@ where
         {
             return ResponseFuture::rejected(match outcome {
                 Ok(handshake) => answer(handshake, scheme),
-                Err(error) => reject(&mut self.rejection, error, scheme),
+                Err(error) => reject(&mut self.rejection, error, scheme, config.limits.log_level),
             });
         }
 
@@ -91,7 +91,12 @@ where
         let verification = match config.verifier.begin(head, config.verifier.now()) {
             Ok(verification) => verification,
             Err(error) => {
-                return ResponseFuture::rejected(reject(&mut self.rejection, error, scheme));
+                return ResponseFuture::rejected(reject(
+                    &mut self.rejection,
+                    error,
+                    scheme,
+                    config.limits.log_level,
+                ));
             }
         };
 
@@ -103,7 +108,12 @@ where
         {
             Ok(body) => body,
             Err(error) => {
-                return ResponseFuture::rejected(reject(&mut self.rejection, error, scheme));
+                return ResponseFuture::rejected(reject(
+                    &mut self.rejection,
+                    error,
+                    scheme,
+                    config.limits.log_level,
+                ));
             }
         };
 

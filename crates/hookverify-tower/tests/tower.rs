@@ -361,30 +361,43 @@ impl std::io::Write for Captured {
     }
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn rejections_are_logged_with_scheme_and_reason_but_no_secret_or_signature() {
+/// Runs `service` on `request` under a subscriber at `max`; what it logged.
+async fn capture_logs<S>(
+    max: tracing::Level,
+    service: S,
+    request: http::Request<Full<Bytes>>,
+) -> String
+where
+    S: tower::Service<http::Request<Full<Bytes>>, Response = Response<String>>,
+    S::Error: std::fmt::Debug,
+{
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(move || writer.clone())
+        .with_max_level(max)
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    service.oneshot(request).await.unwrap();
+    String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+}
 
+#[tokio::test(flavor = "current_thread")]
+async fn rejections_are_logged_with_scheme_and_reason_but_no_secret_or_signature() {
     let verifier = stripe();
     let headers = signed_headers(&verifier, BODY, NOW);
     let signature = headers[0].1.clone();
-    let service = layer(verifier).layer(echo(Calls::default()));
-    let response = service
-        .oneshot(request(
+    let forged = || {
+        request(
             &headers,
             Full::new(Bytes::from_static(b"{\"forged\":true}")),
-        ))
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        )
+    };
+    let service = || layer(verifier.clone()).layer(echo(Calls::default()));
 
-    let logged = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logged = capture_logs(tracing::Level::DEBUG, service(), forged()).await;
+    assert!(logged.contains("DEBUG"), "{logged}");
     assert!(logged.contains("rejected webhook delivery"), "{logged}");
     assert!(logged.contains("scheme=\"stripe\""), "{logged}");
     assert!(logged.contains("no signature matches"), "{logged}");
@@ -395,4 +408,41 @@ async fn rejections_are_logged_with_scheme_and_reason_but_no_secret_or_signature
             "{secret_thing} leaked: {logged}"
         );
     }
+
+    // DEBUG by default: nothing at INFO; raised, it shows at the level asked for.
+    assert_eq!(
+        capture_logs(tracing::Level::INFO, service(), forged()).await,
+        ""
+    );
+    let raised = layer(verifier.clone())
+        .log_rejections_at(tracing::Level::WARN)
+        .layer(echo(Calls::default()));
+    let logged = capture_logs(tracing::Level::INFO, raised, forged()).await;
+    assert!(
+        logged.contains("WARN") && logged.contains("no signature matches"),
+        "{logged}"
+    );
+
+    // A stale delivery's log and answer hold neither its timestamp nor its age.
+    let stale = signed_headers(&verifier, BODY, NOW - 3600);
+    let stamp = (NOW - 3600).to_string();
+    let logged = capture_logs(
+        tracing::Level::DEBUG,
+        service(),
+        request(&stale, Full::new(Bytes::from_static(BODY))),
+    )
+    .await;
+    assert!(
+        logged.contains("timestamp outside the tolerance"),
+        "{logged}"
+    );
+    assert!(
+        !logged.contains(&stamp) && !logged.contains("3600"),
+        "{logged}"
+    );
+    let response = service()
+        .oneshot(request(&stale, Full::new(Bytes::from_static(BODY))))
+        .await
+        .unwrap();
+    assert_eq!(response.into_body(), "timestamp outside the tolerance");
 }
