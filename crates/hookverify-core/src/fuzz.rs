@@ -334,6 +334,108 @@ pub fn body_fields(data: &[u8]) {
     assert!(outcome.is_err(), "an arbitrary Linear body verified");
 }
 
+/// Handshakes: the first byte picks a method, the rest up to a newline is a query, the rest a
+/// body. Unsigned ones (Meta with its verify token, Dropbox, Microsoft Graph) are decided from
+/// the method and query; signed ones (Slack, Zoom, Twitch, Discord) from the body, signed for
+/// real. Never a panic; every answer is well formed and bounded, and Meta answers only for its
+/// token.
+pub fn handshakes(data: &[u8]) {
+    static UNSIGNED: OnceLock<Verifier> = OnceLock::new();
+    static SIGNED: OnceLock<Vec<Verifier>> = OnceLock::new();
+    let Some(unsigned) = cached(&UNSIGNED, || {
+        Verifier::builder(Scheme::meta())
+            .secret("fuzz-app-secret")
+            .meta_verify_token("fuzz-token")
+            .handshake(crate::Handshake::DropboxChallenge)
+            .handshake(crate::Handshake::GraphValidation)
+            .build()
+            .ok()
+    }) else {
+        return;
+    };
+    let signed = SIGNED.get_or_init(|| {
+        ["slack", "zoom", "twitch"]
+            .into_iter()
+            .filter_map(preset)
+            .collect()
+    });
+    let (&first, rest) = data.split_first().unwrap_or((&0, &[]));
+    let method = match first % 3 {
+        0 => "GET",
+        1 => "POST",
+        _ => "HEAD",
+    };
+    let (query, body) = match memchr::memchr(b'\n', rest) {
+        Some(at) => (
+            rest.get(..at).unwrap_or_default(),
+            rest.get(at + 1..).unwrap_or_default(),
+        ),
+        None => (rest, &[][..]),
+    };
+    if let Ok(query) = std::str::from_utf8(query) {
+        match unsigned.unsigned_handshake(method, Some(query)) {
+            Some(Ok(answer)) => {
+                assert_eq!(answer.status(), 200);
+                assert!(answer.body().len() <= crate::MAX_CHALLENGE_LEN);
+                let text = std::str::from_utf8(answer.body()).expect("answers are text");
+                assert!(!text.chars().any(char::is_control), "{text:?}");
+                if answer.handshake() == crate::Handshake::MetaSubscription {
+                    assert!(query.contains("hub.verify_token=fuzz-token"), "{query}");
+                }
+            }
+            Some(Err(error)) => assert!(matches!(error.status_code(), 400 | 403), "{error:?}"),
+            None => {}
+        }
+    }
+    for verifier in signed {
+        let headers = [(
+            "Twitch-Eventsub-Message-Type",
+            "webhook_callback_verification",
+        )];
+        let Ok(mut signed) = verifier.sign(body, &SignOptions::at(at(NOW)).id("fuzz-id")) else {
+            continue;
+        };
+        signed.extend(
+            headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        let verified = verifier
+            .verify(&signed, body, at(NOW))
+            .expect("what was just signed verifies");
+        match verifier.signed_handshake(&verified, &signed, body) {
+            Some(Ok(answer)) => {
+                let text = std::str::from_utf8(answer.body()).expect("answers are text");
+                assert!(text.len() <= 2 * crate::MAX_CHALLENGE_LEN + 128, "{text}");
+                if answer.handshake() != crate::Handshake::TwitchCallbackVerification {
+                    let _: serde_json::Value =
+                        serde_json::from_str(text).expect("JSON answers are JSON");
+                }
+            }
+            Some(Err(error)) => assert_eq!(error.status_code(), 400, "{error:?}"),
+            None => {}
+        }
+    }
+}
+
+/// Verified bodies parsed as JSON, forms, Slack payloads and XML: never a panic, and XML with a
+/// document type never parses.
+pub fn body_formats(data: &[u8]) {
+    let _ = crate::format::from_json::<serde_json::Value>(data);
+    #[cfg(feature = "form")]
+    {
+        let _ = crate::format::from_form::<Vec<(String, String)>>(data);
+        let _ = crate::format::from_slack_payload::<serde_json::Value>(data);
+    }
+    #[cfg(feature = "xml")]
+    {
+        let parsed = crate::format::from_xml::<std::collections::BTreeMap<String, String>>(data);
+        if memchr::memmem::find(data, b"<!DOCTYPE").is_some() {
+            assert!(parsed.is_err(), "XML with a DOCTYPE parsed");
+        }
+    }
+}
+
 /// Ed25519 (Discord, hex) and DER ECDSA (SendGrid, base64) signatures with arbitrary bytes.
 pub fn asymmetric_signatures(data: &[u8]) {
     static DISCORD: OnceLock<Verifier> = OnceLock::new();

@@ -52,4 +52,6 @@ replay!(
     body_fields,
     asymmetric_signatures,
     presets,
+    handshakes,
+    body_formats,
 );
