@@ -29,8 +29,9 @@ use actix_server::Server;
 use actix_service::map_config;
 use actix_web::dev::AppConfig;
 use actix_web::{App, HttpRequest, web};
-use hookverify::actix::{VerifiedForm, VerifiedJson, VerifiedWebhook, WebhookConfig};
-use hookverify::{BodyBudget, PublicUrl, Verifier};
+use hookverify::actix::{VerifiedForm, VerifiedJson, VerifiedWebhook, WebhookConfig, WebhookError};
+use hookverify::format;
+use hookverify::{BodyBudget, Notice, PublicUrl, Verifier};
 use serde::Deserialize;
 
 /// The request head must arrive within this; idle keep-alive connections close after it.
@@ -112,13 +113,13 @@ struct TwitchMessage {
     subscription: TypeOnly,
 }
 
-async fn twitch(
-    request: HttpRequest,
-    VerifiedJson(message, ..): VerifiedJson<TwitchMessage, Twitch>,
-) -> String {
-    // `notification` or `revocation`: verified handshakes never get here.
-    let kind = header(&request, "twitch-eventsub-message-type");
-    format!("twitch {kind} {}", message.subscription.r#type)
+async fn twitch(webhook: VerifiedWebhook<Twitch>) -> Result<String, WebhookError> {
+    // The extractor answered the verification challenge; a revocation comes as a notice.
+    if let Some(Notice::Revocation { reason }) = webhook.notice() {
+        return Ok(format!("twitch revoked {reason}"));
+    }
+    let message: TwitchMessage = format::from_json(webhook.body()).map_err(WebhookError::Format)?;
+    Ok(format!("twitch event {}", message.subscription.r#type))
 }
 
 #[derive(Deserialize)]

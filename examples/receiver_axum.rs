@@ -29,13 +29,13 @@ mod common;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use axum::Router;
+use axum::{Extension, Router};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{MethodRouter, post};
 use hookverify::format::{self, FormatError};
 use hookverify::tower::VerifyWebhookLayer;
-use hookverify::{BodyBudget, ConfigError, PublicUrl, Verifier};
+use hookverify::{BodyBudget, ConfigError, Notice, PublicUrl, Verifier};
 use serde::Deserialize;
 
 /// A handler's answer: the line it parsed, or why the verified body did not parse.
@@ -94,7 +94,7 @@ async fn zoom(body: Bytes) -> Answer {
     Ok(format!("zoom {}", event.event))
 }
 
-async fn twitch(headers: HeaderMap, body: Bytes) -> Answer {
+async fn twitch(notice: Option<Extension<Notice>>, body: Bytes) -> Answer {
     #[derive(Deserialize)]
     struct Message {
         subscription: Subscription,
@@ -103,10 +103,12 @@ async fn twitch(headers: HeaderMap, body: Bytes) -> Answer {
     struct Subscription {
         r#type: String,
     }
+    // The layer answered the verification challenge; a revocation comes as a notice.
+    if let Some(Extension(Notice::Revocation { reason })) = notice {
+        return Ok(format!("twitch revoked {reason}"));
+    }
     let message: Message = format::from_json(&body).map_err(unparsable)?;
-    // `notification` or `revocation`: verified handshakes never get here.
-    let kind = header(&headers, "twitch-eventsub-message-type");
-    Ok(format!("twitch {kind} {}", message.subscription.r#type))
+    Ok(format!("twitch event {}", message.subscription.r#type))
 }
 
 async fn discord(body: Bytes) -> Answer {

@@ -119,6 +119,9 @@ def preset_table(results):
                 names.append(name)
     if not names:
         return []
+    # The registry's order, as the README's scheme table lists it.
+    listed = re.findall(r"^\| \[`([a-z0-9-]+)`\]", (ROOT / "README.md").read_text(), re.M)
+    names.sort(key=lambda name: listed.index(name) if name in listed else len(listed))
     lines = ["| preset | 256 B primitive | 256 B hookverify | ratio | target | 64 KiB ratio | "
              "webhook-verify 256 B / 64 KiB |", "|---|---|---|---|---|---|---|"]
     for name in names:

@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use bytes::Bytes;
 use futures_core::future::LocalBoxFuture;
 use hookverify_core::format::FormatError;
-use hookverify_core::{HandshakeAnswer, Verified, Verifier, VerifyError};
+use hookverify_core::{Notice, HandshakeAnswer, Verified, Verifier, VerifyError};
 use serde::de::DeserializeOwned;
 use tracing::Level;
 
@@ -91,6 +91,7 @@ impl FromRequest for VerifiedDelivery {
 pub struct VerifiedWebhook<K = Verifier> {
     verified: Verified,
     body: Bytes,
+    notice: Option<Notice>,
     key: PhantomData<fn() -> K>,
 }
 
@@ -107,6 +108,13 @@ impl<K> VerifiedWebhook<K> {
         &self.body
     }
 
+    /// What the delivery says about its subscription rather than an event, such as a Twitch
+    /// revocation; see [`Verifier::notice`].
+    #[must_use]
+    pub const fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
     /// The metadata and the body.
     #[must_use]
     pub fn into_parts(self) -> (Verified, Bytes) {
@@ -119,6 +127,7 @@ impl<K> Clone for VerifiedWebhook<K> {
         Self {
             verified: self.verified.clone(),
             body: self.body.clone(),
+            notice: self.notice.clone(),
             key: PhantomData,
         }
     }
@@ -129,6 +138,7 @@ impl<K> fmt::Debug for VerifiedWebhook<K> {
         f.debug_struct("VerifiedWebhook")
             .field("verified", &self.verified)
             .field("body", &self.body.len())
+            .field("notice", &self.notice)
             .finish()
     }
 }
@@ -165,9 +175,11 @@ impl<K: Into<Verifier> + Clone + 'static> FromRequest for VerifiedWebhook<K> {
             if let Some(outcome) = verifier.signed_handshake(&verified, &headers, &body) {
                 return Err(handshake(outcome, &verifier, level));
             }
+            let notice = verifier.notice(&headers, &body);
             Ok(Self {
                 verified,
                 body,
+                notice,
                 key: PhantomData,
             })
         })

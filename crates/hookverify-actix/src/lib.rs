@@ -1,5 +1,6 @@
-//! actix-web middleware and extractors that verify signed webhook deliveries (GitHub, Stripe,
-//! Standard Webhooks, generic HMAC) before a handler trusts them.
+//! actix-web middleware and extractors that verify signed webhook deliveries (every preset of
+//! `hookverify-core`: GitHub, Stripe, Slack, Twilio, Discord, Standard Webhooks, …) before a
+//! handler trusts them, and answer the providers' endpoint handshakes.
 //!
 //! # Example
 //!
@@ -41,13 +42,26 @@
 //! - [`VerifyWebhook`] wraps an app, scope or resource: deliveries are checked before routing
 //!   reaches the handler, which then reads the body with any extractor (`web::Bytes`,
 //!   `web::Json<T>`, `String`) and the metadata with [`VerifiedDelivery`].
-//! - [`VerifiedWebhook`] and [`VerifiedJson`] verify in the handler itself, with the
-//!   [`Verifier`](hookverify_core::Verifier) from app data.
+//! - [`VerifiedWebhook`], [`VerifiedJson`], `VerifiedForm`, `VerifiedSlackPayload` (feature
+//!   `form`) and `VerifiedXml` (feature `xml`) verify in the handler itself, with the verifier
+//!   from app data, then parse the verified body (400 with the reason when it does not parse).
+//!   An app with several providers registers one key type per provider — a newtype over
+//!   [`Verifier`](hookverify_core::Verifier) that turns back into one — and names it in the
+//!   extractor: `VerifiedJson<Event, Stripe>`. `examples/receiver_actix.rs` in the repository
+//!   receives nine providers this way.
+//!
+//! Both answer the verifier's [handshakes](hookverify_core::Handshake) in the handler's place:
+//! Meta's and Dropbox's `GET`s and Microsoft Graph's validation before any verification, on
+//! their exact method and query; Slack's, Zoom's, Twitch's and Discord's once they verified.
+//! Route the `GET` of a Meta or Dropbox resource to it too.
 //!
 //! Rejections are [`WebhookError`]s: 401 for unsigned, forged or stale deliveries, 400 for a
-//! malformed header or body, 413 for an oversized one, with a short `text/plain` reason. They are
-//! logged through `tracing` at WARN under the target `hookverify::rejection`, never with the
-//! secret, a signature or the body.
+//! malformed header or body, 413 for an oversized one, with a short `text/plain` reason
+//! ([`VerifyError::public_message`](hookverify_core::VerifyError::public_message): never the
+//! server's clock). They are logged through `tracing` at DEBUG by default
+//! ([`VerifyWebhook::log_rejections_at`], [`WebhookConfig::log_rejections_at`]) under the target
+//! `hookverify::rejection`, with a fixed reason: never the secret, a signature, the body or any
+//! value from the request.
 //!
 //! # What a delivery holds, for how long, and what to configure around it
 //!

@@ -244,6 +244,9 @@ where
                 Some(Err(error)) => return Ok(reject(request, error, &config)),
                 None => {}
             }
+            if let Some(notice) = config.verifier.notice(request.headers(), &bytes) {
+                request.extensions_mut().insert(notice);
+            }
             request.extensions_mut().insert(verified);
             request.set_payload(Payload::from(bytes));
             service

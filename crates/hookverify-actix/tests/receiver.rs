@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use hookverify_actix::VerifyWebhook;
+use hookverify_core::Notice;
 use hookverify_core::format::{self, FormatError};
 use hookverify_test_support::receiver::{self, Keys, Receiver};
 use serde::Deserialize;
@@ -137,12 +138,18 @@ fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
     mount(
         config,
         "twitch",
-        web::post().to(|request: HttpRequest, body: web::Bytes| async move {
-            let kind = header(&request, "twitch-eventsub-message-type").to_owned();
-            answer(&body, format::from_json, |message: TwitchMessage| {
-                format!("twitch {kind} {}", message.subscription.r#type)
-            })
-        }),
+        web::post().to(
+            |notice: Option<web::ReqData<Notice>>, body: web::Bytes| async move {
+                if let Some(Notice::Revocation { reason }) = notice.map(web::ReqData::into_inner) {
+                    return HttpResponse::Ok()
+                        .content_type("text/plain; charset=utf-8")
+                        .body(format!("twitch revoked {reason}"));
+                }
+                answer(&body, format::from_json, |message: TwitchMessage| {
+                    format!("twitch event {}", message.subscription.r#type)
+                })
+            },
+        ),
     );
     mount(
         config,

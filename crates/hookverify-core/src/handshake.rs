@@ -156,6 +156,24 @@ impl HandshakeAnswer {
     }
 }
 
+/// What a verified delivery says about the subscription itself rather than an event: today,
+/// that Twitch revoked it. The adapters put it in the request's extensions beside
+/// [`Verified`](crate::Verified), and the handler decides what to do (Twitch wants a 2xx).
+///
+/// It is read from the verified body (a `subscription` with its `status` and no `event`), and
+/// only when the `Twitch-Eventsub-Message-Type` header agrees: the header alone is not signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Notice {
+    /// Twitch revoked the EventSub subscription; `reason` is its status, such as
+    /// `authorization_revoked`, `user_removed`, `notification_failures_exceeded` or
+    /// `version_removed`.
+    Revocation {
+        /// Why, in Twitch's words.
+        reason: String,
+    },
+}
+
 /// The handshakes a verifier answers, and the secret an unsigned one is checked with.
 #[derive(Clone, Default)]
 pub(crate) struct Handshakes {
@@ -313,6 +331,34 @@ impl Handshakes {
         }
         None
     }
+}
+
+/// A Twitch revocation, from a verified request whose header says so and whose body agrees.
+pub(crate) fn twitch_notice<H: Headers + ?Sized>(headers: &H, body: &[u8]) -> Option<Notice> {
+    #[derive(Deserialize)]
+    struct Message<'a> {
+        #[serde(borrow)]
+        subscription: Option<Subscription<'a>>,
+        #[serde(borrow)]
+        event: Option<Value<'a>>,
+    }
+    #[derive(Deserialize)]
+    struct Subscription<'a> {
+        #[serde(borrow)]
+        status: Option<Cow<'a, str>>,
+    }
+    let kind = headers.get_all("Twitch-Eventsub-Message-Type").next()?;
+    if kind != b"revocation" {
+        return None;
+    }
+    let message: Message<'_> = serde_json::from_slice(body).ok()?;
+    if message.event.is_some() {
+        return None;
+    }
+    let reason = message.subscription?.status?;
+    (!reason.is_empty() && reason.len() <= MAX_CHALLENGE_LEN).then(|| Notice::Revocation {
+        reason: reason.into_owned(),
+    })
 }
 
 /// The fields that tell a signed handshake from a delivery.

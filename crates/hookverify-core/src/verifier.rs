@@ -177,6 +177,16 @@ impl Verifier {
         })
     }
 
+    /// What a verified delivery says about its subscription rather than an event: a Twitch
+    /// revocation (see [`Notice`](crate::Notice)); `None` for everything else, and for every
+    /// scheme but Twitch's.
+    #[must_use]
+    pub fn notice<H: Headers + ?Sized>(&self, headers: &H, body: &[u8]) -> Option<crate::Notice> {
+        (self.inner.scheme.name() == "twitch")
+            .then(|| crate::handshake::twitch_notice(headers, body))
+            .flatten()
+    }
+
     /// Where the public URL of a delivery comes from, if configured
     /// ([`VerifierBuilder::public_url`]).
     #[must_use]

@@ -332,7 +332,7 @@ pub async fn every_provider_delivers(receiver: &Receiver) {
             "twitch",
             br#"{"subscription":{"type":"channel.follow","status":"enabled"},"event":{"user_name":"x"}}"#,
             &[("Twitch-Eventsub-Message-Type", "notification")],
-            "twitch notification channel.follow",
+            "twitch event channel.follow",
         ),
         (
             "discord",
@@ -427,6 +427,16 @@ pub async fn every_handshake_is_answered(receiver: &Receiver) {
         401,
         "twitch verification, forged",
     );
+
+    // Twitch revocation: the handler gets it as a notice, read from the signed body when the
+    // header agrees; a notification relabelled as a revocation is still a notification.
+    let revoked = br#"{"subscription":{"id":"f1c2a387","type":"channel.follow","status":"authorization_revoked"}}"#;
+    let kind = [("Twitch-Eventsub-Message-Type", "revocation")];
+    let answer = receiver.post("twitch", revoked, &kind, false).await;
+    expect_line(&answer, "twitch revoked authorization_revoked", "twitch revocation");
+    let relabelled = br#"{"subscription":{"type":"channel.follow","status":"enabled"},"event":{"user_name":"x"}}"#;
+    let answer = receiver.post("twitch", relabelled, &kind, false).await;
+    expect_line(&answer, "twitch event channel.follow", "twitch notification labelled revocation");
 
     // Discord PING: `{"type":1}`; a ping with a bad signature is a 401.
     let ping = br#"{"id":"1","application_id":"2","type":1,"token":"t","version":1}"#;

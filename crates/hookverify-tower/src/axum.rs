@@ -97,7 +97,7 @@ use axum_core::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum_core::response::{IntoResponse, Response};
 use bytes::Bytes;
 use hookverify_core::format::FormatError;
-use hookverify_core::{BodyBudget, HandshakeAnswer, Verified, Verifier, VerifyError};
+use hookverify_core::{Notice, BodyBudget, HandshakeAnswer, Verified, Verifier, VerifyError};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -177,6 +177,7 @@ impl<S: Send + Sync> FromRequestParts<S> for VerifiedDelivery {
 pub struct VerifiedWebhook<K = Verifier> {
     verified: Verified,
     body: Bytes,
+    notice: Option<Notice>,
     key: PhantomData<fn() -> K>,
 }
 
@@ -193,6 +194,13 @@ impl<K> VerifiedWebhook<K> {
         &self.body
     }
 
+    /// What the delivery says about its subscription rather than an event, such as a Twitch
+    /// revocation; see [`Verifier::notice`].
+    #[must_use]
+    pub const fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
     /// The metadata and the body.
     #[must_use]
     pub fn into_parts(self) -> (Verified, Bytes) {
@@ -205,6 +213,7 @@ impl<K> Clone for VerifiedWebhook<K> {
         Self {
             verified: self.verified.clone(),
             body: self.body.clone(),
+            notice: self.notice.clone(),
             key: PhantomData,
         }
     }
@@ -215,6 +224,7 @@ impl<K> fmt::Debug for VerifiedWebhook<K> {
         f.debug_struct("VerifiedWebhook")
             .field("verified", &self.verified)
             .field("body", &self.body.len())
+            .field("notice", &self.notice)
             .finish()
     }
 }
@@ -264,9 +274,11 @@ where
         if let Some(outcome) = verifier.signed_handshake(&verified, &parts.headers, &body) {
             return Err(outcome.map_or_else(reject, answer));
         }
+        let notice = verifier.notice(&parts.headers, &body);
         Ok(Self {
             verified,
             body,
+            notice,
             key: PhantomData,
         })
     }

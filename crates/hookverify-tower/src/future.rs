@@ -189,6 +189,9 @@ impl<S, R> Pending<S, R> {
         {
             return Poll::Ready(handshake.map(Outcome::Handshake));
         }
+        if let Some(notice) = self.verifier.notice(&parts.headers, &bytes) {
+            parts.extensions.insert(notice);
+        }
         parts.extensions.insert(verified);
         let request = Request::from_parts(parts, VerifiedBody::new(bytes));
         Poll::Ready(Ok(Outcome::Delivery(request)))

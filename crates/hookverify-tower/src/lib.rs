@@ -49,10 +49,13 @@
 //! layer: `post(handler).get(handler)` with `route_layer`, or `Router::layer`.
 //!
 //! Rejections are responses, never service errors, so the layer works in axum routers, whose
-//! services must be infallible, and in hyper. Each one is logged through [`tracing`] at WARN
-//! under the target `hookverify::rejection`, with the scheme and the reason; never the secret,
-//! a signature or the body. The response body is the short reason, as `text/plain`; swap it
-//! with [`VerifyWebhookLayer::with_rejection_response`].
+//! services must be infallible, and in hyper. Each one is logged through [`tracing`] at DEBUG
+//! by default ([`VerifyWebhookLayer::log_rejections_at`]) under the target
+//! `hookverify::rejection`, with the scheme, the status and a fixed reason; never the secret, a
+//! signature, the body or any value from the request. The response body is the short reason
+//! ([`VerifyError::public_message`](hookverify_core::VerifyError::public_message): never the
+//! server's clock), as `text/plain`; swap it with
+//! [`VerifyWebhookLayer::with_rejection_response`].
 //!
 //! # Schemes that sign the URL
 //!

@@ -12,9 +12,11 @@ use axum::extract::FromRef;
 use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::{Extension, Router};
-use hookverify_core::Verifier;
+use hookverify_core::{Notice, Verifier};
 use hookverify_test_support::receiver::{self, Keys, Receiver};
-use hookverify_tower::axum::{VerifiedForm, VerifiedJson, VerifiedWebhook, WebhookConfig};
+use hookverify_tower::axum::{
+    VerifiedForm, VerifiedJson, VerifiedWebhook, WebhookConfig, WebhookRejection,
+};
 use serde::Deserialize;
 use tokio::net::TcpListener;
 
@@ -154,13 +156,14 @@ async fn serve(keys: &Keys) -> SocketAddr {
         )
         .route(
             "/webhooks/twitch",
-            post(
-                |headers: HeaderMap,
-                 VerifiedJson(message, ..): VerifiedJson<TwitchMessage, Twitch>| async move {
-                    let kind = header(&headers, "twitch-eventsub-message-type").to_owned();
-                    format!("twitch {kind} {}", message.subscription.r#type)
-                },
-            ),
+            post(|webhook: VerifiedWebhook<Twitch>| async move {
+                if let Some(Notice::Revocation { reason }) = webhook.notice() {
+                    return Ok(format!("twitch revoked {reason}"));
+                }
+                let message: TwitchMessage = hookverify_core::format::from_json(webhook.body())
+                    .map_err(WebhookRejection::Format)?;
+                Ok::<_, WebhookRejection>(format!("twitch event {}", message.subscription.r#type))
+            }),
         )
         .route(
             "/webhooks/discord",
