@@ -29,10 +29,10 @@ mod common;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use axum::{Extension, Router};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{MethodRouter, post};
+use axum::{Extension, Router};
 use hookverify::format::{self, FormatError};
 use hookverify::tower::VerifyWebhookLayer;
 use hookverify::{BodyBudget, ConfigError, Notice, PublicUrl, Verifier};

@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use bytes::Bytes;
 use futures_core::future::LocalBoxFuture;
 use hookverify_core::format::FormatError;
-use hookverify_core::{Notice, HandshakeAnswer, Verified, Verifier, VerifyError};
+use hookverify_core::{HandshakeAnswer, Notice, Verified, Verifier, VerifyError};
 use serde::de::DeserializeOwned;
 use tracing::Level;
 

@@ -92,6 +92,10 @@ fn header<'r>(request: &'r HttpRequest, name: &str) -> &'r str {
         .unwrap_or("-")
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one route per provider, side by side as in the examples"
+)]
 fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
     let mount = |config: &mut web::ServiceConfig, provider: &str, route: actix_web::Route| {
         config.service(

@@ -775,6 +775,27 @@ mod tests {
     }
 
     #[test]
+    fn twitch_revocations_are_notices_when_header_and_body_agree() {
+        let twitch = Verifier::twitch("twitch-secret").unwrap();
+        let revoked = br#"{"subscription":{"type":"channel.follow","status":"user_removed"}}"#;
+        let event = br#"{"subscription":{"status":"enabled"},"event":{"user_name":"x"}}"#;
+        let header = |kind: &'static str| [("Twitch-Eventsub-Message-Type", kind)];
+        assert_eq!(
+            twitch.notice(&header("revocation"), revoked),
+            Some(Notice::Revocation {
+                reason: "user_removed".to_owned()
+            })
+        );
+        assert_eq!(twitch.notice(&header("notification"), revoked), None);
+        assert_eq!(twitch.notice(&header("revocation"), event), None);
+        assert_eq!(twitch.notice(&header("revocation"), b"not json"), None);
+        // A revocation is a delivery: no handshake answers it.
+        assert!(signed(&twitch, &header("revocation"), revoked).is_none());
+        let slack = Verifier::slack("signing-secret").unwrap();
+        assert_eq!(slack.notice(&header("revocation"), revoked), None);
+    }
+
+    #[test]
     fn without_handshakes_nothing_is_answered() {
         let slack = Verifier::builder(Scheme::slack())
             .secret("signing-secret")

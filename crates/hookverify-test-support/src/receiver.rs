@@ -428,16 +428,32 @@ pub async fn every_handshake_is_answered(receiver: &Receiver) {
         "twitch verification, forged",
     );
 
-    // Twitch revocation: the handler gets it as a notice, read from the signed body when the
-    // header agrees; a notification relabelled as a revocation is still a notification.
+    twitch_revocations_reach_the_handler(receiver).await;
+    pings_and_challenges_are_answered(receiver).await;
+}
+
+/// A Twitch revocation reaches the handler as a notice, read from the signed body when the
+/// header agrees; a notification relabelled as a revocation is still a notification.
+async fn twitch_revocations_reach_the_handler(receiver: &Receiver) {
     let revoked = br#"{"subscription":{"id":"f1c2a387","type":"channel.follow","status":"authorization_revoked"}}"#;
     let kind = [("Twitch-Eventsub-Message-Type", "revocation")];
     let answer = receiver.post("twitch", revoked, &kind, false).await;
-    expect_line(&answer, "twitch revoked authorization_revoked", "twitch revocation");
+    expect_line(
+        &answer,
+        "twitch revoked authorization_revoked",
+        "twitch revocation",
+    );
     let relabelled = br#"{"subscription":{"type":"channel.follow","status":"enabled"},"event":{"user_name":"x"}}"#;
     let answer = receiver.post("twitch", relabelled, &kind, false).await;
-    expect_line(&answer, "twitch event channel.follow", "twitch notification labelled revocation");
+    expect_line(
+        &answer,
+        "twitch event channel.follow",
+        "twitch notification labelled revocation",
+    );
+}
 
+/// Discord's signed PINGs, then Meta's and Dropbox's unsigned `GET` challenges.
+async fn pings_and_challenges_are_answered(receiver: &Receiver) {
     // Discord PING: `{"type":1}`; a ping with a bad signature is a 401.
     let ping = br#"{"id":"1","application_id":"2","type":1,"token":"t","version":1}"#;
     let answer = receiver.post("discord", ping, &[], false).await;

@@ -97,7 +97,7 @@ use axum_core::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum_core::response::{IntoResponse, Response};
 use bytes::Bytes;
 use hookverify_core::format::FormatError;
-use hookverify_core::{Notice, BodyBudget, HandshakeAnswer, Verified, Verifier, VerifyError};
+use hookverify_core::{BodyBudget, HandshakeAnswer, Notice, Verified, Verifier, VerifyError};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
 use serde::de::DeserializeOwned;
