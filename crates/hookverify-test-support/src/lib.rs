@@ -10,12 +10,14 @@
     reason = "test helpers fail loudly, naming what went wrong"
 )]
 
+pub mod fixtures;
 pub mod hostile;
 mod process;
 mod raw;
 pub mod receiver;
 pub mod request_urls;
 pub mod suite;
+pub mod wire;
 
 pub use crate::process::{ServerProcess, address_space_limited, example};
 pub use crate::raw::{Connection, Response, request_head};

@@ -65,6 +65,15 @@ impl Connection {
         self.stream.flush().await
     }
 
+    /// Closes the sending side: the server reads the end of the stream.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown's error.
+    pub async fn half_close(&mut self) -> io::Result<()> {
+        self.stream.shutdown().await
+    }
+
     /// Writes `bytes` one at a time, `every` apart, as a slow client does.
     ///
     /// # Errors

@@ -10,79 +10,17 @@
 use std::collections::VecDeque;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use actix_http::error::PayloadError;
 use actix_http::{BoxedPayloadStream, Payload, Request};
 use bytes::Bytes;
 use futures_core::Stream;
-use hookverify_core::{Clock, Scheme, SignOptions, Verifier};
 
-pub(crate) const NOW: u64 = 1_700_000_000;
-pub(crate) const BODY: &[u8] = br#"{"id":"evt_1","type":"payment_intent.succeeded"}"#;
-pub(crate) const MESSAGE_ID: &str = "msg_2b1mrbFbVWTYo8WbMvmoj3gSgvg";
-
-pub(crate) fn at(secs: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(secs)
-}
-
-/// A verifier of `scheme` with `secrets`, whose clock (which the adapters read) stays at
-/// [`NOW`].
-pub(crate) fn verifier(scheme: Scheme, secrets: &[&str]) -> Verifier {
-    secrets
-        .iter()
-        .fold(Verifier::builder(scheme), |builder, secret| {
-            builder.secret(secret)
-        })
-        .with_clock(FixedClock(NOW))
-        .build()
-        .unwrap()
-}
-
-/// A clock stuck at one instant.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct FixedClock(pub(crate) u64);
-
-impl Clock for FixedClock {
-    fn now(&self) -> SystemTime {
-        at(self.0)
-    }
-}
-
-pub(crate) fn github() -> Verifier {
-    verifier(Scheme::github(), &["test-only-secret"])
-}
-
-pub(crate) fn stripe() -> Verifier {
-    verifier(Scheme::stripe(), &["whsec_test-only-secret"])
-}
-
-pub(crate) fn standard() -> Verifier {
-    // base64 of "test-only-secret"
-    verifier(
-        Scheme::standard_webhooks(),
-        &["whsec_dGVzdC1vbmx5LXNlY3JldA=="],
-    )
-}
-
-pub(crate) fn all_schemes() -> Vec<Verifier> {
-    vec![github(), stripe(), standard()]
-}
-
-/// A Stripe verifier holding two secrets, new first.
-pub(crate) fn stripe_rotating() -> Verifier {
-    verifier(
-        Scheme::stripe(),
-        &["whsec_new-test-only-secret", "whsec_old-test-only-secret"],
-    )
-}
-
-/// The headers `verifier` would sign `body` with at `secs`.
-pub(crate) fn signed_headers(verifier: &Verifier, body: &[u8], secs: u64) -> Vec<(String, String)> {
-    verifier
-        .sign(body, &SignOptions::at(at(secs)).id(MESSAGE_ID))
-        .unwrap()
-}
+#[allow(unused_imports, reason = "each test file uses a different subset")]
+pub(crate) use hookverify_test_support::fixtures::{
+    BODY, FixedClock, MESSAGE_ID, NOW, all_schemes, at, github, signed_headers, standard, stripe,
+    stripe_rotating, verifier,
+};
 
 /// A POST to `path` with the given headers.
 pub(crate) fn post(path: &str, headers: &[(String, String)]) -> actix_web::test::TestRequest {

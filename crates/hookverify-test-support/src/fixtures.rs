@@ -1,0 +1,100 @@
+//! The verifiers, clock and body both adapters' tests use: every verifier's clock stays at
+//! [`NOW`], which deliveries are signed at.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use hookverify_core::{Clock, Scheme, SignOptions, Verifier};
+
+/// The instant the tests' verifiers live at.
+pub const NOW: u64 = 1_700_000_000;
+/// A small Stripe-looking event.
+pub const BODY: &[u8] = br#"{"id":"evt_1","type":"payment_intent.succeeded"}"#;
+/// The message id deliveries of schemes with ids are signed with.
+pub const MESSAGE_ID: &str = "msg_2b1mrbFbVWTYo8WbMvmoj3gSgvg";
+
+/// `secs` after the epoch.
+#[must_use]
+pub fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// A clock stuck at one instant.
+#[derive(Debug, Clone, Copy)]
+#[allow(
+    clippy::exhaustive_structs,
+    reason = "a test helper, built as `FixedClock(NOW)`"
+)]
+pub struct FixedClock(pub u64);
+
+impl Clock for FixedClock {
+    fn now(&self) -> SystemTime {
+        at(self.0)
+    }
+}
+
+/// A verifier of `scheme` with `secrets`, whose clock (which the adapters read) stays at
+/// [`NOW`].
+///
+/// # Panics
+///
+/// When a secret is not usable for the scheme.
+#[must_use]
+pub fn verifier(scheme: Scheme, secrets: &[&str]) -> Verifier {
+    secrets
+        .iter()
+        .fold(Verifier::builder(scheme), |builder, secret| {
+            builder.secret(secret)
+        })
+        .with_clock(FixedClock(NOW))
+        .build()
+        .expect("a verifier")
+}
+
+/// GitHub, at [`NOW`].
+#[must_use]
+pub fn github() -> Verifier {
+    verifier(Scheme::github(), &["test-only-secret"])
+}
+
+/// Stripe, at [`NOW`].
+#[must_use]
+pub fn stripe() -> Verifier {
+    verifier(Scheme::stripe(), &["whsec_test-only-secret"])
+}
+
+/// Standard Webhooks, at [`NOW`].
+#[must_use]
+pub fn standard() -> Verifier {
+    // base64 of "test-only-secret"
+    verifier(
+        Scheme::standard_webhooks(),
+        &["whsec_dGVzdC1vbmx5LXNlY3JldA=="],
+    )
+}
+
+/// One verifier per scheme of the adapters' tests.
+#[must_use]
+pub fn all_schemes() -> Vec<Verifier> {
+    vec![github(), stripe(), standard()]
+}
+
+/// A Stripe verifier holding two secrets, new first.
+#[must_use]
+pub fn stripe_rotating() -> Verifier {
+    verifier(
+        Scheme::stripe(),
+        &["whsec_new-test-only-secret", "whsec_old-test-only-secret"],
+    )
+}
+
+/// The headers `verifier` would sign `body` with at `secs` (with [`MESSAGE_ID`]).
+///
+/// # Panics
+///
+/// When signing fails.
+#[must_use]
+pub fn signed_headers(verifier: &Verifier, body: &[u8], secs: u64) -> Vec<(String, String)> {
+    verifier
+        .sign(body, &SignOptions::at(at(secs)).id(MESSAGE_ID))
+        .expect("signing")
+}
