@@ -20,6 +20,8 @@
 
 #![allow(clippy::print_stderr, reason = "an example reports to the terminal")]
 
+mod providers;
+
 use std::net::{Ipv4Addr, TcpListener};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -30,9 +32,11 @@ use actix_service::map_config;
 use actix_web::dev::AppConfig;
 use actix_web::{App, HttpRequest, web};
 use hookverify::actix::{VerifiedForm, VerifiedJson, VerifiedWebhook, WebhookConfig, WebhookError};
-use hookverify::format;
-use hookverify::{BodyBudget, Notice, PublicUrl, Verifier};
-use serde::Deserialize;
+use hookverify::{BodyBudget, Notice, Verifier, format};
+use providers::{
+    DropboxNotification, Interaction, MetaNotification, SlackEnvelope, StripeEvent, TwilioMessage,
+    TwitchMessage, ZoomEvent,
+};
 
 /// The request head must arrive within this; idle keep-alive connections close after it.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -61,56 +65,25 @@ provider_keys!(
     GitHub, Stripe, Slack, Zoom, Twitch, Discord, Meta, Twilio, Dropbox
 );
 
-fn header<'r>(request: &'r HttpRequest, name: &str) -> &'r str {
-    request
-        .headers()
-        .get(name)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("-")
-}
-
 async fn github(request: HttpRequest, _webhook: VerifiedWebhook<GitHub>) -> String {
-    format!("github {}", header(&request, "x-github-event"))
-}
-
-#[derive(Deserialize)]
-struct StripeEvent {
-    id: String,
-    r#type: String,
+    let event = request
+        .headers()
+        .get("x-github-event")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-");
+    format!("github {event}")
 }
 
 async fn stripe(VerifiedJson(event, ..): VerifiedJson<StripeEvent, Stripe>) -> String {
-    format!("stripe {} {}", event.r#type, event.id)
-}
-
-#[derive(Deserialize)]
-struct SlackEnvelope {
-    r#type: String,
-    event: Option<TypeOnly>,
-}
-
-#[derive(Deserialize)]
-struct TypeOnly {
-    r#type: String,
+    event.line()
 }
 
 async fn slack(VerifiedJson(envelope, ..): VerifiedJson<SlackEnvelope, Slack>) -> String {
-    let inner = envelope.event.map(|event| event.r#type).unwrap_or_default();
-    format!("slack {} {inner}", envelope.r#type)
-}
-
-#[derive(Deserialize)]
-struct ZoomEvent {
-    event: String,
+    envelope.line()
 }
 
 async fn zoom(VerifiedJson(event, ..): VerifiedJson<ZoomEvent, Zoom>) -> String {
-    format!("zoom {}", event.event)
-}
-
-#[derive(Deserialize)]
-struct TwitchMessage {
-    subscription: TypeOnly,
+    event.line()
 }
 
 async fn twitch(webhook: VerifiedWebhook<Twitch>) -> Result<String, WebhookError> {
@@ -119,153 +92,82 @@ async fn twitch(webhook: VerifiedWebhook<Twitch>) -> Result<String, WebhookError
         return Ok(format!("twitch revoked {reason}"));
     }
     let message: TwitchMessage = format::from_json(webhook.body()).map_err(WebhookError::Format)?;
-    Ok(format!("twitch event {}", message.subscription.r#type))
-}
-
-#[derive(Deserialize)]
-struct Interaction {
-    r#type: u8,
+    Ok(message.line())
 }
 
 async fn discord(VerifiedJson(interaction, ..): VerifiedJson<Interaction, Discord>) -> String {
-    format!("discord interaction {}", interaction.r#type)
-}
-
-#[derive(Deserialize)]
-struct MetaNotification {
-    object: String,
+    interaction.line()
 }
 
 async fn meta(VerifiedJson(notification, ..): VerifiedJson<MetaNotification, Meta>) -> String {
-    format!("meta {}", notification.object)
-}
-
-#[derive(Deserialize)]
-struct TwilioMessage {
-    #[serde(rename = "MessageSid")]
-    message_sid: String,
+    notification.line()
 }
 
 async fn twilio(VerifiedForm(message, ..): VerifiedForm<TwilioMessage, Twilio>) -> String {
-    format!("twilio {}", message.message_sid)
-}
-
-#[derive(Deserialize)]
-struct DropboxNotification {
-    list_folder: DropboxFolders,
-}
-
-#[derive(Deserialize)]
-struct DropboxFolders {
-    accounts: Vec<String>,
+    message.line()
 }
 
 async fn dropbox(
     VerifiedJson(notification, ..): VerifiedJson<DropboxNotification, Dropbox>,
 ) -> String {
-    format!(
-        "dropbox {} accounts",
-        notification.list_folder.accounts.len()
-    )
+    notification.line()
 }
 
-/// The verifier for `provider` from its environment variables, or `None` when its key is
-/// unset.
-fn verifier(provider: &str, key: &str) -> Result<Option<Verifier>, String> {
-    let Ok(secret) = std::env::var(key) else {
-        return Ok(None);
-    };
-    let scheme = hookverify::Scheme::preset(provider).ok_or("no such preset")?;
-    let mut builder = Verifier::builder(scheme).key(&secret);
-    // Without a verify token, Meta's GET handshake is refused (403).
-    if let Ok(token) = std::env::var("META_VERIFY_TOKEN")
-        && provider == "meta"
-        && !token.is_empty()
-    {
-        builder = builder.meta_verify_token(&token);
-    }
-    if provider == "twilio" {
-        let origin = std::env::var("PUBLIC_URL")
-            .map_err(|_| "set PUBLIC_URL, the origin Twilio calls".to_owned())?;
-        let url = PublicUrl::origin(&origin).map_err(|err| format!("PUBLIC_URL: {err}"))?;
-        builder = builder.public_url(url);
-    }
-    builder
-        .build()
-        .map(Some)
-        .map_err(|err| format!("{key} is not usable: {err}"))
-}
-
-/// Every provider whose key is set, with its verifier.
-#[derive(Clone, Default)]
-struct Providers {
-    github: Option<Verifier>,
-    stripe: Option<Verifier>,
-    slack: Option<Verifier>,
-    zoom: Option<Verifier>,
-    twitch: Option<Verifier>,
-    discord: Option<Verifier>,
-    meta: Option<Verifier>,
-    twilio: Option<Verifier>,
-    dropbox: Option<Verifier>,
-}
+/// Every provider whose key is set, with its verifier, in [`providers::PROVIDERS`]' order.
+#[derive(Clone)]
+struct Providers(Vec<(&'static str, Verifier)>);
 
 impl Providers {
     fn from_env() -> Result<Self, String> {
-        let providers = Self {
-            github: verifier("github", "GITHUB_WEBHOOK_SECRET")?,
-            stripe: verifier("stripe", "STRIPE_WEBHOOK_SECRET")?,
-            slack: verifier("slack", "SLACK_SIGNING_SECRET")?,
-            zoom: verifier("zoom", "ZOOM_SECRET_TOKEN")?,
-            twitch: verifier("twitch", "TWITCH_EVENTSUB_SECRET")?,
-            discord: verifier("discord", "DISCORD_PUBLIC_KEY")?,
-            meta: verifier("meta", "META_APP_SECRET")?,
-            twilio: verifier("twilio", "TWILIO_AUTH_TOKEN")?,
-            dropbox: verifier("dropbox", "DROPBOX_APP_SECRET")?,
-        };
-        let none = [
-            &providers.github,
-            &providers.stripe,
-            &providers.slack,
-            &providers.zoom,
-            &providers.twitch,
-            &providers.discord,
-            &providers.meta,
-            &providers.twilio,
-            &providers.dropbox,
-        ]
-        .iter()
-        .all(|verifier| verifier.is_none());
-        if none {
+        let mut set = Vec::new();
+        for (provider, key) in providers::PROVIDERS {
+            if let Some(verifier) = providers::verifier(provider, key)? {
+                set.push((provider, verifier));
+            }
+        }
+        if set.is_empty() {
             return Err("set at least one provider's key (see the example's docs)".to_owned());
         }
-        Ok(providers)
+        Ok(Self(set))
     }
 
     /// Mounts one resource per provider, its key type in app data.
     fn routes(&self, config: &mut web::ServiceConfig) {
-        /// `/webhooks/{provider}` with `$key` in app data, if its verifier is set.
-        macro_rules! mount {
-            ($field:ident, $key:ident, $route:expr) => {
-                if let Some(verifier) = &self.$field {
-                    config.service(
-                        web::resource(concat!("/webhooks/", stringify!($field)))
-                            .app_data(web::Data::new($key(verifier.clone())))
-                            .route($route),
-                    );
-                }
+        for (provider, verifier) in &self.0 {
+            let verifier = verifier.clone();
+            let resource = web::resource(format!("/webhooks/{provider}"));
+            let resource = match *provider {
+                "github" => resource
+                    .app_data(web::Data::new(GitHub(verifier)))
+                    .route(web::post().to(github)),
+                "stripe" => resource
+                    .app_data(web::Data::new(Stripe(verifier)))
+                    .route(web::post().to(stripe)),
+                "slack" => resource
+                    .app_data(web::Data::new(Slack(verifier)))
+                    .route(web::post().to(slack)),
+                "zoom" => resource
+                    .app_data(web::Data::new(Zoom(verifier)))
+                    .route(web::post().to(zoom)),
+                "twitch" => resource
+                    .app_data(web::Data::new(Twitch(verifier)))
+                    .route(web::post().to(twitch)),
+                "discord" => resource
+                    .app_data(web::Data::new(Discord(verifier)))
+                    .route(web::post().to(discord)),
+                // Meta and Dropbox check the endpoint with a GET, which the extractor answers.
+                "meta" => resource
+                    .app_data(web::Data::new(Meta(verifier)))
+                    .route(web::route().to(meta)),
+                "twilio" => resource
+                    .app_data(web::Data::new(Twilio(verifier)))
+                    .route(web::post().to(twilio)),
+                _ => resource
+                    .app_data(web::Data::new(Dropbox(verifier)))
+                    .route(web::route().to(dropbox)),
             };
+            config.service(resource);
         }
-        mount!(github, GitHub, web::post().to(github));
-        mount!(stripe, Stripe, web::post().to(stripe));
-        mount!(slack, Slack, web::post().to(slack));
-        mount!(zoom, Zoom, web::post().to(zoom));
-        mount!(twitch, Twitch, web::post().to(twitch));
-        mount!(discord, Discord, web::post().to(discord));
-        // Meta and Dropbox check the endpoint with a GET, which the extractor answers.
-        mount!(meta, Meta, web::route().to(meta));
-        mount!(twilio, Twilio, web::post().to(twilio));
-        mount!(dropbox, Dropbox, web::route().to(dropbox));
     }
 }
 
@@ -273,21 +175,14 @@ impl Providers {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().init();
 
-    let port = match std::env::var("PORT").map(|port| port.parse::<u16>()) {
-        Err(_) => 3000,
-        Ok(Ok(port)) => port,
-        Ok(Err(err)) => {
-            eprintln!("PORT must be a port number: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let providers = match Providers::from_env() {
-        Ok(providers) => providers,
-        Err(err) => {
-            eprintln!("{err}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let (port, providers) =
+        match providers::port().and_then(|port| Ok((port, Providers::from_env()?))) {
+            Ok(ready) => ready,
+            Err(err) => {
+                eprintln!("{err}");
+                return ExitCode::FAILURE;
+            }
+        };
     let listener = match TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
         Ok(listener) => listener,
         Err(err) => {

@@ -25,6 +25,7 @@
 #![allow(clippy::print_stderr, reason = "an example reports to the terminal")]
 
 mod common;
+mod providers;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
@@ -35,8 +36,11 @@ use axum::routing::{MethodRouter, post};
 use axum::{Extension, Router};
 use hookverify::format::{self, FormatError};
 use hookverify::tower::VerifyWebhookLayer;
-use hookverify::{BodyBudget, ConfigError, Notice, PublicUrl, Verifier};
-use serde::Deserialize;
+use hookverify::{BodyBudget, Notice};
+use providers::{
+    DropboxNotification, Interaction, MetaNotification, SlackEnvelope, StripeEvent, TwilioMessage,
+    TwitchMessage, ZoomEvent,
+};
 
 /// A handler's answer: the line it parsed, or why the verified body did not parse.
 type Answer = Result<String, (StatusCode, String)>;
@@ -49,163 +53,89 @@ fn unparsable(error: FormatError) -> (StatusCode, String) {
     (StatusCode::BAD_REQUEST, error.to_string())
 }
 
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> &'h str {
-    headers
-        .get(name)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("-")
-}
-
 async fn github(headers: HeaderMap) -> String {
-    format!("github {}", header(&headers, "x-github-event"))
+    let event = headers
+        .get("x-github-event")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-");
+    format!("github {event}")
 }
 
 async fn stripe(body: Bytes) -> Answer {
-    #[derive(Deserialize)]
-    struct Event {
-        id: String,
-        r#type: String,
-    }
-    let event: Event = format::from_json(&body).map_err(unparsable)?;
-    Ok(format!("stripe {} {}", event.r#type, event.id))
+    let event: StripeEvent = format::from_json(&body).map_err(unparsable)?;
+    Ok(event.line())
 }
 
 async fn slack(body: Bytes) -> Answer {
-    #[derive(Deserialize)]
-    struct Envelope {
-        r#type: String,
-        event: Option<Inner>,
-    }
-    #[derive(Deserialize)]
-    struct Inner {
-        r#type: String,
-    }
-    let envelope: Envelope = format::from_json(&body).map_err(unparsable)?;
-    let inner = envelope.event.map(|event| event.r#type).unwrap_or_default();
-    Ok(format!("slack {} {inner}", envelope.r#type))
+    let envelope: SlackEnvelope = format::from_json(&body).map_err(unparsable)?;
+    Ok(envelope.line())
 }
 
 async fn zoom(body: Bytes) -> Answer {
-    #[derive(Deserialize)]
-    struct Event {
-        event: String,
-    }
-    let event: Event = format::from_json(&body).map_err(unparsable)?;
-    Ok(format!("zoom {}", event.event))
+    let event: ZoomEvent = format::from_json(&body).map_err(unparsable)?;
+    Ok(event.line())
 }
 
 async fn twitch(notice: Option<Extension<Notice>>, body: Bytes) -> Answer {
-    #[derive(Deserialize)]
-    struct Message {
-        subscription: Subscription,
-    }
-    #[derive(Deserialize)]
-    struct Subscription {
-        r#type: String,
-    }
     // The layer answered the verification challenge; a revocation comes as a notice.
     if let Some(Extension(Notice::Revocation { reason })) = notice {
         return Ok(format!("twitch revoked {reason}"));
     }
-    let message: Message = format::from_json(&body).map_err(unparsable)?;
-    Ok(format!("twitch event {}", message.subscription.r#type))
+    let message: TwitchMessage = format::from_json(&body).map_err(unparsable)?;
+    Ok(message.line())
 }
 
 async fn discord(body: Bytes) -> Answer {
-    #[derive(Deserialize)]
-    struct Interaction {
-        r#type: u8,
-    }
     let interaction: Interaction = format::from_json(&body).map_err(unparsable)?;
-    Ok(format!("discord interaction {}", interaction.r#type))
+    Ok(interaction.line())
 }
 
 async fn meta(body: Bytes) -> Answer {
-    #[derive(Deserialize)]
-    struct Notification {
-        object: String,
-    }
-    let notification: Notification = format::from_json(&body).map_err(unparsable)?;
-    Ok(format!("meta {}", notification.object))
+    let notification: MetaNotification = format::from_json(&body).map_err(unparsable)?;
+    Ok(notification.line())
 }
 
 async fn twilio(body: Bytes) -> Answer {
-    #[derive(Deserialize)]
-    struct Message {
-        #[serde(rename = "MessageSid")]
-        message_sid: String,
-    }
-    let message: Message = format::from_form(&body).map_err(unparsable)?;
-    Ok(format!("twilio {}", message.message_sid))
+    let message: TwilioMessage = format::from_form(&body).map_err(unparsable)?;
+    Ok(message.line())
 }
 
 async fn dropbox(body: Bytes) -> Answer {
-    #[derive(Deserialize)]
-    struct Notification {
-        list_folder: ListFolder,
-    }
-    #[derive(Deserialize)]
-    struct ListFolder {
-        accounts: Vec<String>,
-    }
-    let notification: Notification = format::from_json(&body).map_err(unparsable)?;
-    Ok(format!(
-        "dropbox {} accounts",
-        notification.list_folder.accounts.len()
-    ))
+    let notification: DropboxNotification = format::from_json(&body).map_err(unparsable)?;
+    Ok(notification.line())
 }
 
-/// The verifier for `provider` from its environment variables, or `None` when its key is
-/// unset.
-fn verifier(provider: &str, key: &str) -> Result<Option<Verifier>, String> {
-    let Ok(secret) = std::env::var(key) else {
-        return Ok(None);
-    };
-    let scheme = hookverify::Scheme::preset(provider).ok_or("no such preset")?;
-    let mut builder = Verifier::builder(scheme).key(&secret);
-    // Without a verify token, Meta's GET handshake is refused (403).
-    if let Ok(token) = std::env::var("META_VERIFY_TOKEN")
-        && provider == "meta"
-        && !token.is_empty()
-    {
-        builder = builder.meta_verify_token(&token);
+/// The route of `provider`.
+fn route(provider: &str) -> MethodRouter {
+    match provider {
+        "github" => post(github),
+        "stripe" => post(stripe),
+        "slack" => post(slack),
+        "zoom" => post(zoom),
+        "twitch" => post(twitch),
+        "discord" => post(discord),
+        // Meta and Dropbox check the endpoint with a GET, which must reach the layer.
+        "meta" => post(meta).get(meta),
+        "twilio" => post(twilio),
+        _ => post(dropbox).get(dropbox),
     }
-    if provider == "twilio" {
-        let origin = std::env::var("PUBLIC_URL")
-            .map_err(|_| "set PUBLIC_URL, the origin Twilio calls".to_owned())?;
-        let url = PublicUrl::origin(&origin).map_err(|err| format!("PUBLIC_URL: {err}"))?;
-        builder = builder.public_url(url);
-    }
-    builder
-        .build()
-        .map(Some)
-        .map_err(|err: ConfigError| format!("{key} is not usable: {err}"))
 }
 
 fn app() -> Result<Router, String> {
     let budget = BodyBudget::new(common::BODY_BUDGET);
-    let routes: [(&str, &str, MethodRouter); 9] = [
-        ("github", "GITHUB_WEBHOOK_SECRET", post(github)),
-        ("stripe", "STRIPE_WEBHOOK_SECRET", post(stripe)),
-        ("slack", "SLACK_SIGNING_SECRET", post(slack)),
-        ("zoom", "ZOOM_SECRET_TOKEN", post(zoom)),
-        ("twitch", "TWITCH_EVENTSUB_SECRET", post(twitch)),
-        ("discord", "DISCORD_PUBLIC_KEY", post(discord)),
-        // Meta and Dropbox check the endpoint with a GET, which must reach the layer.
-        ("meta", "META_APP_SECRET", post(meta).get(meta)),
-        ("twilio", "TWILIO_AUTH_TOKEN", post(twilio)),
-        ("dropbox", "DROPBOX_APP_SECRET", post(dropbox).get(dropbox)),
-    ];
     let mut app = Router::new();
     let mut mounted = Vec::new();
-    for (provider, key, route) in routes {
-        let Some(verifier) = verifier(provider, key)? else {
+    for (provider, key) in providers::PROVIDERS {
+        let Some(verifier) = providers::verifier(provider, key)? else {
             continue;
         };
         let layer = VerifyWebhookLayer::new(verifier)
             .body_timeout(common::BODY_TIMEOUT)
             .body_budget(budget.clone());
-        app = app.route(&format!("/webhooks/{provider}"), route.route_layer(layer));
+        app = app.route(
+            &format!("/webhooks/{provider}"),
+            route(provider).route_layer(layer),
+        );
         mounted.push(provider);
     }
     if mounted.is_empty() {
@@ -219,16 +149,8 @@ fn app() -> Result<Router, String> {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().init();
 
-    let port = match std::env::var("PORT").map(|port| port.parse::<u16>()) {
-        Err(_) => 3000,
-        Ok(Ok(port)) => port,
-        Ok(Err(err)) => {
-            eprintln!("PORT must be a port number: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let app = match app() {
-        Ok(app) => app,
+    let (port, app) = match providers::port().and_then(|port| Ok((port, app()?))) {
+        Ok(ready) => ready,
         Err(err) => {
             eprintln!("{err}");
             return ExitCode::FAILURE;

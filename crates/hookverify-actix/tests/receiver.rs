@@ -11,62 +11,12 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use hookverify_actix::VerifyWebhook;
 use hookverify_core::Notice;
 use hookverify_core::format::{self, FormatError};
+use hookverify_test_support::payload::{
+    DropboxNotification, Interaction, MetaNotification, SlackEnvelope, StripeEvent, TwilioMessage,
+    TwitchMessage, ZoomEvent,
+};
 use hookverify_test_support::receiver::{self, Keys, Receiver};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
-
-#[derive(Deserialize)]
-struct TypeOnly {
-    r#type: String,
-}
-
-#[derive(Deserialize)]
-struct StripeEvent {
-    id: String,
-    r#type: String,
-}
-
-#[derive(Deserialize)]
-struct SlackEnvelope {
-    r#type: String,
-    event: Option<TypeOnly>,
-}
-
-#[derive(Deserialize)]
-struct ZoomEvent {
-    event: String,
-}
-
-#[derive(Deserialize)]
-struct TwitchMessage {
-    subscription: TypeOnly,
-}
-
-#[derive(Deserialize)]
-struct Interaction {
-    r#type: u8,
-}
-
-#[derive(Deserialize)]
-struct MetaNotification {
-    object: String,
-}
-
-#[derive(Deserialize)]
-struct TwilioMessage {
-    #[serde(rename = "MessageSid")]
-    message_sid: String,
-}
-
-#[derive(Deserialize)]
-struct DropboxNotification {
-    list_folder: DropboxFolders,
-}
-
-#[derive(Deserialize)]
-struct DropboxFolders {
-    accounts: Vec<String>,
-}
 
 /// The handler's line from the verified body parsed by `parse`, or 400 with the reason.
 fn answer<T: DeserializeOwned>(
@@ -115,9 +65,7 @@ fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
         config,
         "stripe",
         web::post().to(|body: web::Bytes| async move {
-            answer(&body, format::from_json, |event: StripeEvent| {
-                format!("stripe {} {}", event.r#type, event.id)
-            })
+            answer(&body, format::from_json, |event: StripeEvent| event.line())
         }),
     );
     mount(
@@ -125,8 +73,7 @@ fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
         "slack",
         web::post().to(|body: web::Bytes| async move {
             answer(&body, format::from_json, |envelope: SlackEnvelope| {
-                let inner = envelope.event.map(|event| event.r#type).unwrap_or_default();
-                format!("slack {} {inner}", envelope.r#type)
+                envelope.line()
             })
         }),
     );
@@ -134,9 +81,7 @@ fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
         config,
         "zoom",
         web::post().to(|body: web::Bytes| async move {
-            answer(&body, format::from_json, |event: ZoomEvent| {
-                format!("zoom {}", event.event)
-            })
+            answer(&body, format::from_json, |event: ZoomEvent| event.line())
         }),
     );
     mount(
@@ -150,7 +95,7 @@ fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
                         .body(format!("twitch revoked {reason}"));
                 }
                 answer(&body, format::from_json, |message: TwitchMessage| {
-                    format!("twitch event {}", message.subscription.r#type)
+                    message.line()
                 })
             },
         ),
@@ -160,7 +105,7 @@ fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
         "discord",
         web::post().to(|body: web::Bytes| async move {
             answer(&body, format::from_json, |interaction: Interaction| {
-                format!("discord interaction {}", interaction.r#type)
+                interaction.line()
             })
         }),
     );
@@ -171,7 +116,7 @@ fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
             answer(
                 &body,
                 format::from_json,
-                |notification: MetaNotification| format!("meta {}", notification.object),
+                |notification: MetaNotification| notification.line(),
             )
         }),
     );
@@ -180,7 +125,7 @@ fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
         "twilio",
         web::post().to(|body: web::Bytes| async move {
             answer(&body, format::from_form, |message: TwilioMessage| {
-                format!("twilio {}", message.message_sid)
+                message.line()
             })
         }),
     );
@@ -191,12 +136,7 @@ fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
             answer(
                 &body,
                 format::from_json,
-                |notification: DropboxNotification| {
-                    format!(
-                        "dropbox {} accounts",
-                        notification.list_folder.accounts.len()
-                    )
-                },
+                |notification: DropboxNotification| notification.line(),
             )
         }),
     );

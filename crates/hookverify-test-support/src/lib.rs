@@ -12,6 +12,7 @@
 
 pub mod fixtures;
 pub mod hostile;
+pub mod payload;
 mod process;
 mod raw;
 pub mod receiver;

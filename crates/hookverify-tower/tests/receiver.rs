@@ -13,11 +13,14 @@ use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::{Extension, Router};
 use hookverify_core::{Notice, Verifier};
+use hookverify_test_support::payload::{
+    DropboxNotification, Interaction, MetaNotification, SlackEnvelope, StripeEvent, TwilioMessage,
+    TwitchMessage, ZoomEvent,
+};
 use hookverify_test_support::receiver::{self, Keys, Receiver};
 use hookverify_tower::axum::{
     VerifiedForm, VerifiedJson, VerifiedWebhook, WebhookConfig, WebhookRejection,
 };
-use serde::Deserialize;
 use tokio::net::TcpListener;
 
 macro_rules! provider_keys {
@@ -59,59 +62,6 @@ provider_keys! {
     Discord: discord, Meta: meta, Twilio: twilio, Dropbox: dropbox,
 }
 
-#[derive(Deserialize)]
-struct TypeOnly {
-    r#type: String,
-}
-
-#[derive(Deserialize)]
-struct StripeEvent {
-    id: String,
-    r#type: String,
-}
-
-#[derive(Deserialize)]
-struct SlackEnvelope {
-    r#type: String,
-    event: Option<TypeOnly>,
-}
-
-#[derive(Deserialize)]
-struct ZoomEvent {
-    event: String,
-}
-
-#[derive(Deserialize)]
-struct TwitchMessage {
-    subscription: TypeOnly,
-}
-
-#[derive(Deserialize)]
-struct Interaction {
-    r#type: u8,
-}
-
-#[derive(Deserialize)]
-struct MetaNotification {
-    object: String,
-}
-
-#[derive(Deserialize)]
-struct TwilioMessage {
-    #[serde(rename = "MessageSid")]
-    message_sid: String,
-}
-
-#[derive(Deserialize)]
-struct DropboxNotification {
-    list_folder: DropboxFolders,
-}
-
-#[derive(Deserialize)]
-struct DropboxFolders {
-    accounts: Vec<String>,
-}
-
 fn header<'h>(headers: &'h HeaderMap, name: &str) -> &'h str {
     headers
         .get(name)
@@ -133,7 +83,7 @@ async fn serve(keys: &Keys) -> SocketAddr {
             "/webhooks/stripe",
             post(
                 |VerifiedJson(event, ..): VerifiedJson<StripeEvent, Stripe>| async move {
-                    format!("stripe {} {}", event.r#type, event.id)
+                    event.line()
                 },
             ),
         )
@@ -141,8 +91,7 @@ async fn serve(keys: &Keys) -> SocketAddr {
             "/webhooks/slack",
             post(
                 |VerifiedJson(envelope, ..): VerifiedJson<SlackEnvelope, Slack>| async move {
-                    let inner = envelope.event.map(|event| event.r#type).unwrap_or_default();
-                    format!("slack {} {inner}", envelope.r#type)
+                    envelope.line()
                 },
             ),
         )
@@ -150,7 +99,7 @@ async fn serve(keys: &Keys) -> SocketAddr {
             "/webhooks/zoom",
             post(
                 |VerifiedJson(event, ..): VerifiedJson<ZoomEvent, Zoom>| async move {
-                    format!("zoom {}", event.event)
+                    event.line()
                 },
             ),
         )
@@ -162,14 +111,14 @@ async fn serve(keys: &Keys) -> SocketAddr {
                 }
                 let message: TwitchMessage = hookverify_core::format::from_json(webhook.body())
                     .map_err(WebhookRejection::Format)?;
-                Ok::<_, WebhookRejection>(format!("twitch event {}", message.subscription.r#type))
+                Ok::<_, WebhookRejection>(message.line())
             }),
         )
         .route(
             "/webhooks/discord",
             post(
                 |VerifiedJson(interaction, ..): VerifiedJson<Interaction, Discord>| async move {
-                    format!("discord interaction {}", interaction.r#type)
+                    interaction.line()
                 },
             ),
         )
@@ -178,7 +127,7 @@ async fn serve(keys: &Keys) -> SocketAddr {
             "/webhooks/twilio",
             post(
                 |VerifiedForm(message, ..): VerifiedForm<TwilioMessage, Twilio>| async move {
-                    format!("twilio {}", message.message_sid)
+                    message.line()
                 },
             ),
         )
@@ -198,16 +147,13 @@ async fn serve(keys: &Keys) -> SocketAddr {
 }
 
 async fn meta(VerifiedJson(notification, ..): VerifiedJson<MetaNotification, Meta>) -> String {
-    format!("meta {}", notification.object)
+    notification.line()
 }
 
 async fn dropbox(
     VerifiedJson(notification, ..): VerifiedJson<DropboxNotification, Dropbox>,
 ) -> String {
-    format!(
-        "dropbox {} accounts",
-        notification.list_folder.accounts.len()
-    )
+    notification.line()
 }
 
 #[tokio::test]
