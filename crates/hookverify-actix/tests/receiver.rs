@@ -1,19 +1,20 @@
 //! The shared receiver suite against an actix-web app that verifies with the middleware: one
-//! `VerifyWebhook` per resource, handlers reading the untouched payload. (The extractors'
+//! `VerifyWebhook` per resource, handlers reading the untouched payload; plus Shopify's XML
+//! and Slack's interactivity forms through the extractors. (The extractors'
 //! version of the same app is `examples/receiver_actix.rs`, run by the workspace's
 //! `tests/receivers.rs`.)
 
-#![cfg(feature = "form")]
+#![cfg(all(feature = "form", feature = "xml"))]
 
 use std::net::SocketAddr;
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use hookverify_actix::VerifyWebhook;
+use hookverify_actix::{VerifiedSlackPayload, VerifiedXml, VerifyWebhook};
 use hookverify_core::Notice;
 use hookverify_core::format::{self, FormatError};
 use hookverify_test_support::payload::{
-    DropboxNotification, Interaction, MetaNotification, SlackEnvelope, StripeEvent, TwilioMessage,
-    TwitchMessage, ZoomEvent,
+    DropboxNotification, Interaction, MetaNotification, ShopifyOrder, SlackEnvelope,
+    SlackInteraction, StripeEvent, TwilioMessage, TwitchMessage, ZoomEvent,
 };
 use hookverify_test_support::receiver::{self, Keys, Receiver};
 use serde::de::DeserializeOwned;
@@ -142,13 +143,36 @@ fn routes(config: &mut web::ServiceConfig, keys: &Keys) {
     );
 }
 
+/// Shopify's XML orders and Slack's interactivity forms, through the extractors.
+fn extractor_routes(config: &mut web::ServiceConfig, keys: &Keys) {
+    config.service(
+        web::resource("/webhooks/shopify")
+            .app_data(keys.verifier("shopify"))
+            .route(web::post().to(
+                |VerifiedXml(order, ..): VerifiedXml<ShopifyOrder>| async move { order.line() },
+            )),
+    );
+    config.service(
+        web::resource("/webhooks/slack/interactive")
+            .app_data(keys.verifier("slack"))
+            .route(
+                web::post().to(
+                    |VerifiedSlackPayload(interaction, ..): VerifiedSlackPayload<
+                        SlackInteraction,
+                    >| async move { interaction.line() },
+                ),
+            ),
+    );
+}
+
 fn serve(keys: &Keys) -> SocketAddr {
     let keys = keys.clone();
     let server = HttpServer::new(move || {
         let keys = keys.clone();
         App::new()
             .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
-            .configure(move |config| routes(config, &keys))
+            .configure(|config| extractor_routes(config, &keys))
+            .configure(|config| routes(config, &keys))
     })
     .workers(1)
     .disable_signals()
@@ -167,4 +191,5 @@ async fn the_middleware_answers_every_provider() {
     receiver::every_handshake_is_answered(&receiver).await;
     receiver::the_public_url_ignores_a_forged_host(&receiver).await;
     receiver::bodies_and_methods_are_bounded(&receiver).await;
+    receiver::xml_and_slack_payloads_are_parsed(&receiver).await;
 }

@@ -139,3 +139,33 @@ impl DropboxNotification {
         format!("dropbox {} accounts", self.list_folder.accounts.len())
     }
 }
+
+/// A Shopify order, as its XML webhooks send it.
+#[derive(Debug, Deserialize)]
+#[non_exhaustive]
+pub struct ShopifyOrder {
+    id: u64,
+}
+
+impl ShopifyOrder {
+    /// The line the receiver answers with.
+    #[must_use]
+    pub fn line(&self) -> String {
+        format!("shopify order {}", self.id)
+    }
+}
+
+/// A Slack interaction, from the `payload` field of its form.
+#[derive(Debug, Deserialize)]
+#[non_exhaustive]
+pub struct SlackInteraction {
+    r#type: String,
+}
+
+impl SlackInteraction {
+    /// The line the receiver answers with.
+    #[must_use]
+    pub fn line(&self) -> String {
+        format!("slack interaction {}", self.r#type)
+    }
+}

@@ -45,6 +45,9 @@ pub struct Keys {
     pub twilio: String,
     /// `DROPBOX_APP_SECRET`.
     pub dropbox: String,
+    /// Shopify's client secret, for the adapters' own receivers (the examples have no Shopify
+    /// route).
+    pub shopify: String,
     /// `PUBLIC_URL`: the origin the providers call.
     pub public_url: String,
 }
@@ -64,6 +67,7 @@ impl Keys {
             meta_verify_token: "test-only-meta-verify-token".to_owned(),
             twilio: "test-only-twilio-auth-token".to_owned(),
             dropbox: "test-only-dropbox-app-secret".to_owned(),
+            shopify: "test-only-shopify-secret".to_owned(),
             public_url: "https://hooks.example.com".to_owned(),
         }
     }
@@ -130,6 +134,7 @@ impl Keys {
                 PublicUrl::origin(&self.public_url).expect("the public URL is an origin"),
             ),
             "dropbox" => builder.secret(&self.dropbox),
+            "shopify" => builder.secret(&self.shopify),
             other => panic!("no receiver route for {other}"),
         };
         builder.build().expect("a verifier")
@@ -194,7 +199,26 @@ impl Receiver {
         extra: &[(&str, &str)],
         forged: bool,
     ) -> Response {
-        let target = format!("/webhooks/{provider}");
+        self.post_to(
+            &format!("/webhooks/{provider}"),
+            provider,
+            body,
+            extra,
+            forged,
+        )
+        .await
+    }
+
+    /// [`post`](Self::post) to `target`.
+    async fn post_to(
+        &self,
+        target: &str,
+        provider: &str,
+        body: &[u8],
+        extra: &[(&str, &str)],
+        forged: bool,
+    ) -> Response {
+        let target = target.to_owned();
         let url = format!("{}{target}", self.keys.public_url);
         let options = SignOptions::at(SystemTime::now())
             .id("msg_2b1mrbFbVWTYo8WbMvmoj3gSgvg")
@@ -239,6 +263,7 @@ impl Receiver {
                 "twitch" => &self.keys.twitch,
                 "meta" => &self.keys.meta,
                 "twilio" => &self.keys.twilio,
+                "shopify" => &self.keys.shopify,
                 _ => &self.keys.dropbox,
             };
             let secret = if forged {
@@ -601,4 +626,51 @@ pub async fn bodies_and_methods_are_bounded(receiver: &Receiver) {
         401,
         "GET /webhooks/dropbox",
     );
+}
+
+/// The adapters' own receivers also mount `POST /webhooks/shopify` (XML orders, answered
+/// `shopify order {id}`) and `POST /webhooks/slack/interactive` (Slack's `payload=` forms,
+/// answered `slack interaction {type}`): both parse after verification, and a verified body that
+/// does not parse — or an XML document type — is 400.
+///
+/// # Panics
+///
+/// When the receiver does otherwise.
+pub async fn xml_and_slack_payloads_are_parsed(receiver: &Receiver) {
+    let xml = [("Content-Type", "application/xml")];
+    let order = br#"<?xml version="1.0" encoding="UTF-8"?><order><id>450789469</id><email>bob@example.com</email></order>"#;
+    let answer = receiver.post("shopify", order, &xml, false).await;
+    expect_line(&answer, "shopify order 450789469", "shopify XML");
+    expect(
+        &receiver.post("shopify", order, &xml, true).await,
+        401,
+        "shopify XML, forged",
+    );
+    let doctype = br#"<!DOCTYPE order [<!ENTITY e "450789469">]><order><id>&e;</id></order>"#;
+    let answer = receiver.post("shopify", doctype, &xml, false).await;
+    expect(&answer, 400, "shopify XML with a DOCTYPE");
+    assert!(text(&answer).contains("document type"), "{}", text(&answer));
+    let answer = receiver.post("shopify", b"<order/>", &xml, false).await;
+    expect(&answer, 400, "shopify XML without an id");
+
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    let target = "/webhooks/slack/interactive";
+    let payload =
+        b"payload=%7B%22type%22%3A%22block_actions%22%2C%22user%22%3A%7B%22id%22%3A%22U1%22%7D%7D";
+    let answer = receiver
+        .post_to(target, "slack", payload, &form, false)
+        .await;
+    expect_line(&answer, "slack interaction block_actions", "slack payload");
+    expect(
+        &receiver
+            .post_to(target, "slack", payload, &form, true)
+            .await,
+        401,
+        "slack payload, forged",
+    );
+    let answer = receiver
+        .post_to(target, "slack", b"token=x&command=%2Fweather", &form, false)
+        .await;
+    expect(&answer, 400, "slack form without a payload");
+    assert!(text(&answer).contains("payload"), "{}", text(&answer));
 }

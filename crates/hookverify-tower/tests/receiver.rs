@@ -1,10 +1,10 @@
 //! The shared receiver suite against an axum app that verifies with the extractors alone: one
-//! router, one state holding nine verifiers, each handler naming its provider's key type
-//! (`VerifiedJson<Event, Stripe>`), the body limit from a `WebhookConfig` extension. (The
-//! layer's version of the same app is `examples/receiver_axum.rs`, run by the workspace's
-//! `tests/receivers.rs`.)
+//! router, one state holding ten verifiers, each handler naming its provider's key type
+//! (`VerifiedJson<Event, Stripe>`, `VerifiedForm`, `VerifiedXml`, `VerifiedSlackPayload`), the
+//! body limit from a `WebhookConfig` extension. (The layer's version of the same app is
+//! `examples/receiver_axum.rs`, run by the workspace's `tests/receivers.rs`.)
 
-#![cfg(all(feature = "axum", feature = "form"))]
+#![cfg(all(feature = "axum", feature = "form", feature = "xml"))]
 
 use std::net::SocketAddr;
 
@@ -14,12 +14,13 @@ use axum::routing::post;
 use axum::{Extension, Router};
 use hookverify_core::{Notice, Verifier};
 use hookverify_test_support::payload::{
-    DropboxNotification, Interaction, MetaNotification, SlackEnvelope, StripeEvent, TwilioMessage,
-    TwitchMessage, ZoomEvent,
+    DropboxNotification, Interaction, MetaNotification, ShopifyOrder, SlackEnvelope,
+    SlackInteraction, StripeEvent, TwilioMessage, TwitchMessage, ZoomEvent,
 };
 use hookverify_test_support::receiver::{self, Keys, Receiver};
 use hookverify_tower::axum::{
-    VerifiedForm, VerifiedJson, VerifiedWebhook, WebhookConfig, WebhookRejection,
+    VerifiedForm, VerifiedJson, VerifiedSlackPayload, VerifiedWebhook, VerifiedXml, WebhookConfig,
+    WebhookRejection,
 };
 use tokio::net::TcpListener;
 
@@ -59,7 +60,7 @@ macro_rules! provider_keys {
 
 provider_keys! {
     GitHub: github, Stripe: stripe, Slack: slack, Zoom: zoom, Twitch: twitch,
-    Discord: discord, Meta: meta, Twilio: twilio, Dropbox: dropbox,
+    Discord: discord, Meta: meta, Twilio: twilio, Dropbox: dropbox, Shopify: shopify,
 }
 
 fn header<'h>(headers: &'h HeaderMap, name: &str) -> &'h str {
@@ -132,6 +133,21 @@ async fn serve(keys: &Keys) -> SocketAddr {
             ),
         )
         .route("/webhooks/dropbox", post(dropbox).get(dropbox))
+        .route(
+            "/webhooks/shopify",
+            post(|VerifiedXml(order, ..): VerifiedXml<ShopifyOrder, Shopify>| async move {
+                order.line()
+            }),
+        )
+        .route(
+            "/webhooks/slack/interactive",
+            post(
+                |VerifiedSlackPayload(interaction, ..): VerifiedSlackPayload<
+                    SlackInteraction,
+                    Slack,
+                >| async move { interaction.line() },
+            ),
+        )
         .with_state(State::new(keys))
         .layer(Extension(WebhookConfig::default()));
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
@@ -164,4 +180,5 @@ async fn extractors_with_a_key_per_provider_answer_every_provider() {
     receiver::every_handshake_is_answered(&receiver).await;
     receiver::the_public_url_ignores_a_forged_host(&receiver).await;
     receiver::bodies_and_methods_are_bounded(&receiver).await;
+    receiver::xml_and_slack_payloads_are_parsed(&receiver).await;
 }
