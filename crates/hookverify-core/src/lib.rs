@@ -47,7 +47,7 @@
 //! Providers also check the endpoint itself (Slack, Zoom, Twitch, Discord, Meta, Dropbox,
 //! Microsoft Graph): [`Verifier::unsigned_handshake`] and [`Verifier::signed_handshake`] decide
 //! whether a request is such a [`Handshake`] and give the exact answer, which the adapters
-//! write in the handler's place. [`format`] parses a verified body (JSON, forms, XML).
+//! write in the handler's place. [`format`](mod@format) parses a verified body (JSON, forms, XML).
 //! Headers come through the [`Headers`] trait, so this crate works with any framework; the
 //! `hookverify-tower` and `hookverify-actix` adapters build middleware on it.
 //!

@@ -3,8 +3,8 @@
 //! lie. Each adapter's test serves the [`Wire`] contract and runs every function here.
 //!
 //! The contract: `POST /github`, `/stripe` and `/standard`, verified with
-//! [`fixtures::github`](crate::fixtures::github), [`stripe`](crate::fixtures::stripe) and
-//! [`standard`](crate::fixtures::standard) (clock at [`NOW`](crate::fixtures::NOW)), a body
+//! [`fixtures::github`](crate::fixtures::github), [`stripe`] and
+//! [`standard`](crate::fixtures::standard) (clock at [`NOW`]), a body
 //! limit of [`WIRE_LIMIT`], and a handler that counts its calls and answers
 //! `"{scheme} {body length}"`.
 
