@@ -19,6 +19,10 @@ use crate::{Encoding, Headers, Secret, VerifyError};
 /// a few dozen characters.
 pub const MAX_CHALLENGE_LEN: usize = 512;
 
+/// The largest body looked at as a possible signed handshake. The handshakes' bodies are a few
+/// hundred bytes; anything larger is a delivery, and is not parsed a second time to find out.
+const MAX_HANDSHAKE_BODY: usize = 16 * 1024;
+
 /// A provider's check of a webhook endpoint, answered by hookverify instead of the handler.
 ///
 /// Each preset that needs one answers its provider's by default
@@ -295,7 +299,7 @@ impl Handshakes {
             Handshake::ZoomUrlValidation,
             Handshake::DiscordPing,
         ];
-        if !wanted.iter().any(|handshake| self.has(*handshake)) {
+        if body.len() > MAX_HANDSHAKE_BODY || !wanted.iter().any(|handshake| self.has(*handshake)) {
             return None;
         }
         // Only a JSON object can be one of these; anything else is the handler's.
@@ -793,6 +797,14 @@ mod tests {
         assert!(signed(&twitch, &header("revocation"), revoked).is_none());
         let slack = Verifier::slack("signing-secret").unwrap();
         assert_eq!(slack.notice(&header("revocation"), revoked), None);
+    }
+
+    #[test]
+    fn large_bodies_are_deliveries_without_a_second_parse() {
+        let slack = Verifier::slack("signing-secret").unwrap();
+        let padding = "x".repeat(MAX_HANDSHAKE_BODY);
+        let body = format!(r#"{{"type":"url_verification","challenge":"c","pad":"{padding}"}}"#);
+        assert!(signed(&slack, &[], body.as_bytes()).is_none());
     }
 
     #[test]

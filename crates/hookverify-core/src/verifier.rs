@@ -143,7 +143,8 @@ impl Verifier {
     /// Whether a request that verified is a signed handshake (Slack's, Zoom's, Twitch's,
     /// Discord's), decided from its headers and verified body; the answer to write if it is.
     /// `None` means it is a delivery for the handler. Zoom's answer is signed with the key that
-    /// verified the request.
+    /// verified the request. Handshake bodies are small: a body over 16 KiB is a delivery, and
+    /// is not parsed a second time to find out.
     ///
     /// # Errors
     ///
