@@ -166,16 +166,17 @@ impl<K: Into<Verifier> + Clone + 'static> FromRequest for VerifiedWebhook<K> {
             Err(error) => return Box::pin(ready(Err(rejected(error, &verifier, level)))),
         };
         let payload = payload.take();
-        let headers = request.headers().clone();
+        // The request is shared (`Rc`): keeping it costs no copy of the headers.
+        let request = request.clone();
         Box::pin(async move {
             let (verified, body) = limits
                 .read(body, payload)
                 .await
                 .map_err(|error| rejected(error, &verifier, level))?;
-            if let Some(outcome) = verifier.signed_handshake(&verified, &headers, &body) {
+            if let Some(outcome) = verifier.signed_handshake(&verified, request.headers(), &body) {
                 return Err(handshake(outcome, &verifier, level));
             }
-            let notice = verifier.notice(&headers, &body);
+            let notice = verifier.notice(request.headers(), &body);
             Ok(Self {
                 verified,
                 body,
