@@ -481,31 +481,17 @@ fn checked<'a>(
 
 /// The one value of `name` in a query, form-decoded (`+` is a space, invalid UTF-8 replaced);
 /// `None` when absent, an error when repeated.
-fn parameter<'q>(query: &'q str, name: &str) -> Option<Result<Cow<'q, str>, VerifyError>> {
+fn parameter<'q>(query: &'q str, name: &'static str) -> Option<Result<Cow<'q, str>, VerifyError>> {
     let mut found = None;
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         if key == name {
             if found.is_some() {
-                return Some(Err(malformed(static_name(name))));
+                return Some(Err(malformed(name)));
             }
             found = Some(value);
         }
     }
     found.map(Ok)
-}
-
-/// The parameter names this module reads, as `'static` for errors.
-fn static_name(name: &str) -> &'static str {
-    [
-        "hub.mode",
-        "hub.challenge",
-        "hub.verify_token",
-        "challenge",
-        "validationToken",
-    ]
-    .into_iter()
-    .find(|known| *known == name)
-    .unwrap_or("query")
 }
 
 /// A handshake whose `field` is missing, repeated, empty, too long or not text.
