@@ -298,6 +298,36 @@ impl VerifyError {
         }
     }
 
+    /// The header (or body field) the failure is about, as the scheme names it: never a value
+    /// from the request, so logs can say which one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use hookverify_core::VerifyError;
+    ///
+    /// let error = VerifyError::MissingHeader { header: "webhook-id".into() };
+    /// assert_eq!(error.header(), Some("webhook-id"));
+    /// assert_eq!(VerifyError::SignatureMismatch.header(), None);
+    /// ```
+    #[must_use]
+    pub fn header(&self) -> Option<&str> {
+        match self {
+            Self::MissingSignature { header }
+            | Self::MissingHeader { header }
+            | Self::DuplicateHeader { header }
+            | Self::HeaderTooLong { header, .. }
+            | Self::MalformedHeader { header, .. }
+            | Self::TooManySignatures { header, .. }
+            | Self::NoSupportedSignature { header, .. } => Some(header),
+            Self::MissingSignatureField { field }
+            | Self::MissingField { field }
+            | Self::MalformedField { field, .. }
+            | Self::MalformedHandshake { field } => Some(field),
+            _ => None,
+        }
+    }
+
     /// The message to send back to the client: [`Display`](std::fmt::Display)'s, except where
     /// that would tell a stranger what it must not learn. A timestamp error does not say how
     /// far off the timestamp is (that gives away the server's clock), and a mismatch does not

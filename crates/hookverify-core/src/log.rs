@@ -3,8 +3,9 @@
 //!
 //! Rejections are frequent on a public endpoint and chosen by whoever sends them, so they are
 //! logged at a level the operator picks (the adapters default to DEBUG) under the target
-//! `hookverify::rejection`, with the scheme, the status and [`VerifyError::reason`] — a fixed
-//! phrase: never a timestamp, a URL, a header value, a signature or the body. Answered
+//! `hookverify::rejection`, with the scheme, the status, [`VerifyError::reason`] — a fixed
+//! phrase — and [`VerifyError::header`], the name of the header or field at fault: never a
+//! timestamp, a URL, a header value, a signature or the body. Answered
 //! handshakes are logged at DEBUG under `hookverify::handshake`.
 
 use tracing::Level;
@@ -28,7 +29,8 @@ macro_rules! event_at {
     };
 }
 
-/// Logs a rejected delivery of `scheme` at `level`.
+/// Logs a rejected delivery of `scheme` at `level`, with the header or field at fault (its
+/// name, from the scheme, never its value) when there is one.
 pub fn rejection(error: &VerifyError, scheme: &str, level: Level) {
     event_at!(
         level,
@@ -36,6 +38,7 @@ pub fn rejection(error: &VerifyError, scheme: &str, level: Level) {
         scheme,
         status = error.status_code(),
         reason = error.reason(),
+        header = error.header(),
         "rejected webhook delivery"
     );
 }

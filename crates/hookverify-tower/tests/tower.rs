@@ -423,6 +423,15 @@ async fn rejections_are_logged_with_scheme_and_reason_but_no_secret_or_signature
         "{logged}"
     );
 
+    // An unsigned delivery's log names the header it lacks.
+    let logged = capture_logs(
+        tracing::Level::DEBUG,
+        service(),
+        request(&[], Full::new(Bytes::from_static(BODY))),
+    )
+    .await;
+    assert!(logged.contains("header=\"Stripe-Signature\""), "{logged}");
+
     // A stale delivery's log and answer hold neither its timestamp nor its age.
     let stale = signed_headers(&verifier, BODY, NOW - 3600);
     let stamp = (NOW - 3600).to_string();
