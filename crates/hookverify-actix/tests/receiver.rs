@@ -6,9 +6,12 @@
 
 #![cfg(all(feature = "form", feature = "xml"))]
 
+mod common;
+
 use std::net::SocketAddr;
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+use common::serve_routes;
 use hookverify_actix::{VerifiedSlackPayload, VerifiedXml, VerifyWebhook};
 use hookverify_core::Notice;
 use hookverify_core::format::{self, FormatError};
@@ -167,20 +170,11 @@ fn extractor_routes(config: &mut web::ServiceConfig, keys: &Keys) {
 
 fn serve(keys: &Keys) -> SocketAddr {
     let keys = keys.clone();
-    let server = HttpServer::new(move || {
-        let keys = keys.clone();
-        App::new()
-            .app_data(web::PayloadConfig::new(4 * 1024 * 1024))
-            .configure(|config| extractor_routes(config, &keys))
-            .configure(|config| routes(config, &keys))
+    serve_routes(move |config| {
+        config.app_data(web::PayloadConfig::new(4 * 1024 * 1024));
+        extractor_routes(config, &keys);
+        routes(config, &keys);
     })
-    .workers(1)
-    .disable_signals()
-    .bind(("127.0.0.1", 0))
-    .expect("a port");
-    let addr = *server.addrs().first().expect("an address");
-    actix_web::rt::spawn(server.run());
-    addr
 }
 
 #[actix_web::test]

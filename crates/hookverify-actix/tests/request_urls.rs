@@ -2,26 +2,22 @@
 //! 127.0.0.1: the shared suite of `hookverify-test-support`, against the middleware and the
 //! extractor, each in a scope.
 
+mod common;
+
 use std::net::SocketAddr;
 
-use actix_web::{App, HttpServer, web};
+use actix_web::web;
+use common::serve_routes;
 use hookverify_actix::{VerifiedWebhook, VerifyWebhook};
 use hookverify_core::Verifier;
 use hookverify_test_support::request_urls;
 
 /// Starts a one-worker server with `/hooks/twilio` made by `route`; it stops with the test.
 fn serve(route: fn(&mut web::ServiceConfig, Verifier), verifier: Verifier) -> SocketAddr {
-    let server = HttpServer::new(move || {
+    serve_routes(move |config| {
         let verifier = verifier.clone();
-        App::new().service(web::scope("/hooks").configure(move |config| route(config, verifier)))
+        config.service(web::scope("/hooks").configure(move |config| route(config, verifier)));
     })
-    .workers(1)
-    .disable_signals()
-    .bind(("127.0.0.1", 0))
-    .expect("a port");
-    let addr = *server.addrs().first().expect("an address");
-    actix_web::rt::spawn(server.run());
-    addr
 }
 
 #[actix_web::test]

@@ -7,39 +7,35 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use actix_web::{App, HttpServer, web};
+use actix_web::web;
 use common::*;
 use hookverify_actix::{VerifiedDelivery, VerifyWebhook};
-use hookverify_core::Verifier;
 use hookverify_test_support::wire::{self, WIRE_LIMIT, Wire};
 
 /// Serves the wire suite's contract with one worker; it stops when the test's system does.
 fn serve() -> Wire {
     let calls = Arc::new(AtomicUsize::new(0));
     let counted = calls.clone();
-    let server = HttpServer::new(move || {
-        let scope = |path: &'static str, verifier: Verifier, calls: Arc<AtomicUsize>| {
-            web::resource(path)
-                .wrap(VerifyWebhook::new(verifier).max_body_size(WIRE_LIMIT))
-                .app_data(web::PayloadConfig::new(WIRE_LIMIT))
-                .route(web::post().to(
-                    move |VerifiedDelivery(verified): VerifiedDelivery, body: web::Bytes| {
-                        calls.fetch_add(1, Ordering::SeqCst);
-                        async move { format!("{} {}", verified.scheme(), body.len()) }
-                    },
-                ))
-        };
-        App::new()
-            .service(scope("/github", github(), counted.clone()))
-            .service(scope("/stripe", stripe(), counted.clone()))
-            .service(scope("/standard", standard(), counted.clone()))
-    })
-    .workers(1)
-    .disable_signals()
-    .bind(("127.0.0.1", 0))
-    .expect("a port");
-    let addr = *server.addrs().first().expect("an address");
-    actix_web::rt::spawn(server.run());
+    let addr = serve_routes(move |config| {
+        for (path, verifier) in [
+            ("/github", github()),
+            ("/stripe", stripe()),
+            ("/standard", standard()),
+        ] {
+            let calls = counted.clone();
+            config.service(
+                web::resource(path)
+                    .wrap(VerifyWebhook::new(verifier).max_body_size(WIRE_LIMIT))
+                    .app_data(web::PayloadConfig::new(WIRE_LIMIT))
+                    .route(web::post().to(
+                        move |VerifiedDelivery(verified): VerifiedDelivery, body: web::Bytes| {
+                            calls.fetch_add(1, Ordering::SeqCst);
+                            async move { format!("{} {}", verified.scheme(), body.len()) }
+                        },
+                    )),
+            );
+        }
+    });
     Wire::new(addr, calls)
 }
 

@@ -94,3 +94,19 @@ impl Stream for Failing {
         }))
     }
 }
+
+/// Starts a one-worker server on 127.0.0.1 serving what `configure` adds; it stops when the
+/// test's actix system does.
+pub(crate) fn serve_routes(
+    configure: impl Fn(&mut actix_web::web::ServiceConfig) + Send + Clone + 'static,
+) -> std::net::SocketAddr {
+    let server =
+        actix_web::HttpServer::new(move || actix_web::App::new().configure(configure.clone()))
+            .workers(1)
+            .disable_signals()
+            .bind(("127.0.0.1", 0))
+            .expect("a port");
+    let addr = *server.addrs().first().expect("an address");
+    actix_web::rt::spawn(server.run());
+    addr
+}
