@@ -13,7 +13,6 @@ use hookverify_test_support::hostile::Target;
 use hookverify_test_support::suite::{self, BODY_TIMEOUT, BUDGET, MAX_BODY_SIZE, Served};
 use hookverify_tower::VerifyWebhookLayer;
 use hookverify_tower::axum::{VerifiedWebhook, WebhookConfig};
-use tokio::net::TcpListener;
 
 /// How the route under test verifies.
 #[derive(Debug, Clone, Copy)]
@@ -46,9 +45,7 @@ async fn serve(verify: Verify) -> Served {
                 .layer(Extension(limits))
         }
     };
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let addr = listener.local_addr().expect("an address");
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let addr = common::serve_router(app).await;
     let target = Target::new(addr, "/hook", move |body: &[u8]| {
         verifier
             .sign(body, &SignOptions::at(at(NOW)))

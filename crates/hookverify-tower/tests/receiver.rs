@@ -6,12 +6,15 @@
 
 #![cfg(all(feature = "axum", feature = "form", feature = "xml"))]
 
+mod common;
+
 use std::net::SocketAddr;
 
 use axum::extract::FromRef;
 use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::{Extension, Router};
+use common::serve_router;
 use hookverify_core::{Notice, Verifier};
 use hookverify_test_support::payload::{
     DropboxNotification, Interaction, MetaNotification, ShopifyOrder, SlackEnvelope,
@@ -22,7 +25,6 @@ use hookverify_tower::axum::{
     VerifiedForm, VerifiedJson, VerifiedSlackPayload, VerifiedWebhook, VerifiedXml, WebhookConfig,
     WebhookRejection,
 };
-use tokio::net::TcpListener;
 
 macro_rules! provider_keys {
     ($($key:ident: $field:ident),* $(,)?) => {
@@ -150,16 +152,7 @@ async fn serve(keys: &Keys) -> SocketAddr {
         )
         .with_state(State::new(keys))
         .layer(Extension(WebhookConfig::default()));
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let addr = listener.local_addr().expect("an address");
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
-    addr
+    serve_router(app).await
 }
 
 async fn meta(VerifiedJson(notification, ..): VerifiedJson<MetaNotification, Meta>) -> String {

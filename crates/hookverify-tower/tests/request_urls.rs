@@ -4,29 +4,22 @@
 
 #![cfg(feature = "axum")]
 
+mod common;
+
 use std::net::SocketAddr;
 
 use axum::Router;
 use axum::routing::post;
+use common::serve_router;
 use hookverify_core::Verifier;
 use hookverify_test_support::request_urls;
 use hookverify_tower::VerifyWebhookLayer;
 use hookverify_tower::axum::VerifiedWebhook;
-use tokio::net::TcpListener;
 
 /// Serves `app` (the route `/twilio` under `/hooks`) with the peer's address.
 async fn serve(app: Router) -> SocketAddr {
     let app = Router::new().nest("/hooks", app);
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let addr = listener.local_addr().expect("an address");
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
-    addr
+    serve_router(app).await
 }
 
 #[tokio::test]

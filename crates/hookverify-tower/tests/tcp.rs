@@ -52,9 +52,7 @@ async fn serve() -> Wire {
         .route("/github", route(github()))
         .route("/stripe", route(stripe()))
         .route("/standard", route(standard()));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let addr = serve_router(app).await;
     Wire::new(addr, calls)
 }
 

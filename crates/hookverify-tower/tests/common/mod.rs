@@ -187,3 +187,16 @@ impl Body for Failing {
         }))
     }
 }
+
+/// Serves `app` on 127.0.0.1 with the peer's address (`ConnectInfo`), until the test's runtime
+/// ends; its address.
+#[cfg(feature = "axum")]
+pub(crate) async fn serve_router(app: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let addr = listener.local_addr().expect("an address");
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
