@@ -164,46 +164,106 @@ impl Key {
         }
     }
 
-    /// Whether the content fed into `state` carries one of `candidates` that this key (the
-    /// `index`th) may match.
+    /// What proves the content fed into `state`, when it carries one of `candidates` that this
+    /// key (the `index`th) may match: the MAC or hash that matched, the Ed25519 signature, the
+    /// digest of the message a P-256 signature covers, or nothing for a token.
     fn check<const N: usize>(
         &self,
         index: usize,
         state: State,
         candidates: &Candidates<N>,
-    ) -> bool {
+    ) -> Option<Material> {
         let mine = candidates.for_key(index, self.kind());
         match (self, state) {
             (Self::Hmac(_), State::Mac(mac)) => {
                 let mut tag = [0u8; MAX_TAG_LEN];
                 let len = mac.finalize_into(&mut tag);
-                any_matches(tag.get(..len).unwrap_or_default(), mine)
+                let tag = tag.get(..len).unwrap_or_default();
+                any_matches(tag, mine).then(|| Material::new(tag))
             }
             (Self::PrefixedSha256(_), State::Hash(hash)) => {
-                any_matches(hash.finalize().as_slice(), mine)
+                let hash = hash.finalize();
+                any_matches(hash.as_slice(), mine).then(|| Material::new(&hash))
             }
-            (Self::Token { digest, .. }, State::Nothing) => any_matches(digest, mine),
+            (Self::Token { digest, .. }, State::Nothing) => {
+                any_matches(digest, mine).then(Material::default)
+            }
             #[cfg(feature = "ed25519")]
-            (Self::Ed25519(key), State::Message(message)) => mine.fold(false, |found, bytes| {
-                let verified = <&[u8; 64]>::try_from(bytes).is_ok_and(|bytes| {
-                    let signature = ed25519_dalek::Signature::from_bytes(bytes);
-                    key.verify_strict(&message, &signature).is_ok()
-                });
-                found | verified
-            }),
+            (Self::Ed25519(key), State::Message(message)) => {
+                mine.fold(None, |found: Option<Material>, bytes| {
+                    let verified = <&[u8; 64]>::try_from(bytes).is_ok_and(|bytes| {
+                        let signature = ed25519_dalek::Signature::from_bytes(bytes);
+                        key.verify_strict(&message, &signature).is_ok()
+                    });
+                    // `verify_strict` admits one encoding per signature, so it names the
+                    // delivery as well as a MAC does.
+                    found.or_else(|| verified.then(|| Material::new(bytes)))
+                })
+            }
             #[cfg(feature = "p256")]
             (Self::P256(key), State::Hash(hash)) => {
                 use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
                 let digest = hash.finalize();
-                mine.fold(false, |found, bytes| {
+                let verified = mine.fold(false, |found, bytes| {
                     let verified = p256::ecdsa::Signature::from_slice(bytes)
                         .is_ok_and(|signature| key.verify_prehash(&digest, &signature).is_ok());
                     found | verified
-                })
+                });
+                // ECDSA signatures are malleable (`s` and `n - s` both verify): the proof is the
+                // digest of what was signed, never the signature.
+                verified.then(|| Material::new(&digest))
             }
             // A state always comes from its own key's `start`.
-            _ => false,
+            _ => None,
         }
+    }
+}
+
+/// What proved a delivery: the position of the key that did, and the bytes that name the
+/// signed content under it (see [`Key::check`]), from which replay keys are derived.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Proof {
+    pub(crate) key: usize,
+    pub(crate) material: Material,
+}
+
+/// Up to 64 bytes that name a delivery's signed content: empty when the key proves nothing
+/// about the content (a token).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Material {
+    bytes: [u8; MAX_TAG_LEN],
+    len: u8,
+}
+
+impl Material {
+    fn new(bytes: &[u8]) -> Self {
+        let mut material = Self::default();
+        let len = bytes.len().min(MAX_TAG_LEN);
+        if let (Some(dst), Some(src)) = (material.bytes.get_mut(..len), bytes.get(..len)) {
+            dst.copy_from_slice(src);
+        }
+        material.len = u8::try_from(len).unwrap_or(u8::MAX);
+        material
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+    }
+}
+
+impl Default for Material {
+    fn default() -> Self {
+        Self {
+            bytes: [0; MAX_TAG_LEN],
+            len: 0,
+        }
+    }
+}
+
+impl std::fmt::Debug for Material {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A MAC of the delivery, not a secret; its length is enough for debugging.
+        f.debug_struct("Material").field("len", &self.len).finish_non_exhaustive()
     }
 }
 
@@ -270,24 +330,25 @@ impl Keyring {
         running
     }
 
-    /// The position of the first key that proves one of `candidates` over `message`, computed
+    /// The first key that proves one of `candidates` over `message`, and its proof, computed
     /// for each key without keeping running states around.
     pub(crate) fn first_match<const N: usize>(
         &self,
         message: &impl Message,
         candidates: &Candidates<N>,
-    ) -> Result<usize, VerifyError> {
+    ) -> Result<Proof, VerifyError> {
         let mut matched = None;
         for (index, key) in self.keys.iter().enumerate() {
             let found = match key {
                 // The hot path, without moving a SHA-512-sized state around.
                 Key::Hmac(mac) => tag_matches(mac, index, message, candidates),
                 Key::HmacPair { sha1, sha256 } => {
-                    [sha1, sha256].into_iter().fold(false, |found, mac| {
+                    [sha1, sha256].into_iter().fold(None, |found, mac| {
                         // Only the algorithm whose tag length a candidate has can match it.
                         let len = mac.tag_len();
                         let wanted = candidates.for_key(index, Kind::Tag).any(|c| c.len() == len);
-                        found | (wanted && tag_matches(mac, index, message, candidates))
+                        let this = wanted.then(|| tag_matches(mac, index, message, candidates));
+                        found.or(this.flatten())
                     })
                 }
                 _ => {
@@ -296,27 +357,28 @@ impl Keyring {
                     key.check(index, state, candidates)
                 }
             };
-            if found && matched.is_none() {
-                matched = Some(index);
+            if let (Some(material), None) = (found, matched) {
+                matched = Some(Proof {
+                    key: index,
+                    material,
+                });
             }
         }
         matched.ok_or(VerifyError::SignatureMismatch)
     }
 }
 
-/// Whether the tag of `message` under `mac` is among the candidates of the `index`th key.
+/// The tag of `message` under `mac`, when it is among the candidates of the `index`th key.
 fn tag_matches<const N: usize>(
     mac: &KeyedMac,
     index: usize,
     message: &impl Message,
     candidates: &Candidates<N>,
-) -> bool {
+) -> Option<Material> {
     let mut tag = [0u8; MAX_TAG_LEN];
     let len = mac.tag_of(message, &mut tag);
-    any_matches(
-        tag.get(..len).unwrap_or_default(),
-        candidates.for_key(index, Kind::Tag),
-    )
+    let tag = tag.get(..len).unwrap_or_default();
+    any_matches(tag, candidates.for_key(index, Kind::Tag)).then(|| Material::new(tag))
 }
 
 /// Every key's running state for one delivery.
@@ -332,18 +394,21 @@ impl Running {
         }
     }
 
-    /// The position of the first key whose state proves one of `candidates`; every key is
+    /// The first key whose state proves one of `candidates`, and its proof; every key is
     /// checked.
     pub(crate) fn finish<const N: usize>(
         self,
         keys: &Keyring,
         candidates: &Candidates<N>,
-    ) -> Result<usize, VerifyError> {
+    ) -> Result<Proof, VerifyError> {
         let mut matched = None;
         for (index, (key, state)) in keys.keys.iter().zip(self.states).enumerate() {
             let Some(state) = state else { break };
-            if key.check(index, state, candidates) && matched.is_none() {
-                matched = Some(index);
+            if let (Some(material), None) = (key.check(index, state, candidates), matched) {
+                matched = Some(Proof {
+                    key: index,
+                    material,
+                });
             }
         }
         matched.ok_or(VerifyError::SignatureMismatch)

@@ -115,6 +115,7 @@ pub mod log;
 mod mac;
 mod public_key;
 mod public_url;
+pub mod replay;
 mod request;
 mod scheme;
 mod secret;

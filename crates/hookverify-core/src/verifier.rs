@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::handshake::Handshakes;
-use crate::key::{Key, Keyring, Running};
+use crate::key::{Key, Keyring, Proof, Running};
 use crate::scheme::family::{BodyFields, BodyUse, Family as _, Head, Stamp as HeadStamp};
 use crate::scheme::{Fields, KeyKind, Name, Tolerance};
 use crate::signature::Candidates;
@@ -408,7 +408,7 @@ impl Inner {
         read: &BodyFields<'_>,
         body: &[u8],
         candidates: &Candidates<N>,
-    ) -> Result<usize, VerifyError> {
+    ) -> Result<Proof, VerifyError> {
         match body_use {
             BodyUse::Read => self
                 .scheme
@@ -422,17 +422,17 @@ impl Inner {
     /// for families that keep them there, from the head otherwise.
     fn settle(
         &self,
-        proved: Result<usize, VerifyError>,
+        proved: Result<Proof, VerifyError>,
         fields: &Fields<'_>,
         read: &BodyFields<'_>,
         head: &Head<'_>,
     ) -> Result<Verified, VerifyError> {
-        let secret_index = proved.map_err(|error| self.for_url(error, fields.url))?;
+        let proof = proved.map_err(|error| self.for_url(error, fields.url))?;
         let timestamp = read
             .millis
             .or_else(|| head.timestamp.map(|stamp| stamp.millis));
         let id = read.id.as_deref().map(str::as_bytes).or(head.id);
-        Ok(self.verified(timestamp, id, secret_index))
+        Ok(self.verified(timestamp, id, proof))
     }
 
     /// Reads the head into `candidates` and checks freshness at `now` (milliseconds).
@@ -503,12 +503,12 @@ impl Inner {
     }
 
     #[inline]
-    fn verified(&self, timestamp: Option<u64>, id: Option<&[u8]>, secret_index: usize) -> Verified {
+    fn verified(&self, timestamp: Option<u64>, id: Option<&[u8]>, proof: Proof) -> Verified {
         Verified {
             scheme: self.scheme.shared_name(),
             timestamp: timestamp.and_then(timestamp::time),
             id: id.map(Inline::new),
-            secret_index,
+            proof,
         }
     }
 }
@@ -918,7 +918,8 @@ pub struct Verified {
     scheme: Name,
     timestamp: Option<SystemTime>,
     id: Option<Inline<MAX_ID_LEN>>,
-    secret_index: usize,
+    /// The key that proved it, and the MAC or signature that did: what a replay is known by.
+    proof: Proof,
 }
 
 impl Verified {
@@ -944,7 +945,12 @@ impl Verified {
     /// The position of the key that matched, in the order the keys were given.
     #[must_use]
     pub const fn secret_index(&self) -> usize {
-        self.secret_index
+        self.proof.key
+    }
+
+    /// What proved the delivery, for [`replay`](crate::replay) keys.
+    pub(crate) const fn proof(&self) -> &Proof {
+        &self.proof
     }
 }
 
@@ -954,7 +960,7 @@ impl fmt::Debug for Verified {
             .field("scheme", &self.scheme.as_str())
             .field("timestamp", &self.timestamp)
             .field("id", &self.id())
-            .field("secret_index", &self.secret_index)
+            .field("secret_index", &self.proof.key)
             .finish()
     }
 }

@@ -245,3 +245,77 @@ proptest! {
         prop_assert!(verifier.verify(request, &body, now).is_err());
     }
 }
+
+/// Names a client may add or change freely: no preset signs them.
+const UNSIGNED: [&str; 4] = [
+    "X-GitHub-Delivery",
+    "X-Request-Id",
+    "User-Agent",
+    "X-Shopify-Webhook-Id",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn unsigned_headers_never_change_a_replay_key(
+        scheme in scheme(),
+        seed in any::<[u8; 32]>(),
+        bytes in prop::collection::vec(any::<u8>(), 0..300),
+        id in ID_CHARS,
+        extra in prop::collection::vec((0..UNSIGNED.len(), "[!-~]{0,40}"), 1..4),
+        cuts in prop::collection::vec(any::<usize>(), 0..4),
+    ) {
+        let (verifier, signer) = pair(&scheme, "secret", seed);
+        let now = 1_700_000_000;
+        let (headers, body) = sign(&signer, &body_for(&scheme, &bytes), now, &id);
+        let plain = verifier.verify(request(&scheme, &headers), &body, at(now)).unwrap();
+        let mut noisy = headers.clone();
+        noisy.extend(extra.iter().map(|(name, value)| (UNSIGNED[*name].to_owned(), value.clone())));
+        let streamed = streamed(&verifier, request(&scheme, &noisy), &body, &cuts, at(now)).unwrap();
+        let key = hookverify_core::replay::replay_key("t", &plain, &body);
+        prop_assert_eq!(key, hookverify_core::replay::replay_key("t", &streamed, &body));
+        prop_assert_ne!(key, hookverify_core::replay::replay_key("u", &plain, &body));
+        prop_assert_eq!(
+            hookverify_core::replay::event_id(&plain, &body),
+            hookverify_core::replay::event_id(&streamed, &body)
+        );
+    }
+
+    #[test]
+    fn any_signed_change_changes_the_replay_key(
+        scheme in scheme(),
+        seed in any::<[u8; 32]>(),
+        bytes in prop::collection::vec(any::<u8>(), 0..300),
+        other in prop::collection::vec(any::<u8>(), 0..300),
+        id in ID_CHARS,
+        other_id in ID_CHARS,
+        later in 1u64..60,
+    ) {
+        let (verifier, signer) = pair(&scheme, "secret", seed);
+        let now = 1_700_000_000;
+        let key_of = |bytes: &[u8], timestamp: u64, id: &str| {
+            let (headers, body) = sign(&signer, &body_for(&scheme, bytes), timestamp, id);
+            let verified = verifier
+                .verify(request(&scheme, &headers), &body, at(timestamp))
+                .unwrap();
+            let signed_id = verified.id().is_some();
+            (hookverify_core::replay::replay_key("t", &verified, &body), signed_id, body)
+        };
+        let (key, signed_id, body) = key_of(&bytes, now, &id);
+        if signed_id {
+            // A scheme that signs an id is known by it: another id is another delivery.
+            prop_assume!(id != other_id);
+            prop_assert_ne!(key, key_of(&bytes, now, &other_id).0);
+        } else {
+            let (changed, _, other_body) = key_of(&other, now, &id);
+            // Twilio signs the decoded, sorted form: two spellings of one form are one delivery.
+            let same = if scheme.name() == "twilio" { form(&body) == form(&other_body) } else { body == other_body };
+            prop_assert_eq!(key == changed, same, "{}", scheme.name());
+            let (moved, _, _) = key_of(&bytes, now + later, &id);
+            if scheme.has_timestamp() {
+                prop_assert_ne!(key, moved, "{}", scheme.name());
+            }
+        }
+    }
+}

@@ -12,7 +12,7 @@ use super::content::{Content, Fields, Piece};
 use super::family::{BodyUse, Family, Head, SignFields, SignWith, Signed};
 use super::read::{malformed, printable, required, timestamp_header};
 use crate::headers::{HeaderKey, unique};
-use crate::key::Keyring;
+use crate::key::{Keyring, Proof};
 use crate::mac::Message;
 use crate::signature::{Candidates, Kind};
 use crate::timestamp::TimestampFormat;
@@ -107,7 +107,7 @@ impl Family for BoxSignatures {
         fields: &Fields<'_>,
         body: &[u8],
         candidates: &Candidates<N>,
-    ) -> Option<usize> {
+    ) -> Option<Proof> {
         let text = std::str::from_utf8(body).ok()?;
         if !text.chars().any(|c| c == '/' || c >= '\u{7f}') {
             return None;

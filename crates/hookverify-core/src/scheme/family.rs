@@ -20,7 +20,7 @@ use super::{
     box_signatures::BoxSignatures, header::Header, keyed_list::KeyedList, mailgun::Mailgun,
     standard_webhooks::StandardWebhooks, token::Token, twilio::Twilio,
 };
-use crate::key::Keyring;
+use crate::key::{Keyring, Proof};
 use crate::signature::{Candidates, Kind};
 use crate::timestamp::TimestampFormat;
 use crate::{
@@ -173,7 +173,7 @@ pub(crate) trait Family {
         read: &BodyFields<'_>,
         body: &[u8],
         candidates: &Candidates<N>,
-    ) -> Result<usize, VerifyError> {
+    ) -> Result<Proof, VerifyError> {
         let _ = (keys, fields, read, body, candidates);
         Err(VerifyError::SignatureMismatch)
     }
@@ -186,7 +186,7 @@ pub(crate) trait Family {
         fields: &Fields<'_>,
         body: &[u8],
         candidates: &Candidates<N>,
-    ) -> Option<usize> {
+    ) -> Option<Proof> {
         let _ = (keys, fields, body, candidates);
         None
     }
@@ -288,7 +288,7 @@ impl Family for Families {
         read: &BodyFields<'_>,
         body: &[u8],
         candidates: &Candidates<N>,
-    ) -> Result<usize, VerifyError> {
+    ) -> Result<Proof, VerifyError> {
         dispatch!(self, f => f.prove(keys, fields, read, body, candidates))
     }
 
@@ -298,7 +298,7 @@ impl Family for Families {
         fields: &Fields<'_>,
         body: &[u8],
         candidates: &Candidates<N>,
-    ) -> Option<usize> {
+    ) -> Option<Proof> {
         dispatch!(self, f => f.retry(keys, fields, body, candidates))
     }
 

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::content::{Content, Fields};
 use super::family::{BodyFields, BodyUse, Family, Head, SignFields, SignWith, Signed};
-use crate::key::Keyring;
+use crate::key::{Keyring, Proof};
 use crate::mac::Message;
 use crate::signature::{Candidates, Kind};
 use crate::timestamp::TimestampFormat;
@@ -198,7 +198,7 @@ impl Family for Mailgun {
         read: &BodyFields<'_>,
         _body: &[u8],
         candidates: &Candidates<N>,
-    ) -> Result<usize, VerifyError> {
+    ) -> Result<Proof, VerifyError> {
         let (Some(timestamp), Some(token)) = (&read.timestamp, &read.id) else {
             return Err(VerifyError::SignatureMismatch);
         };

@@ -24,7 +24,7 @@ use super::content::{Content, Fields};
 use super::family::{BodyFields, BodyUse, Family, Head, SignFields, SignWith, Signed};
 use super::read::{malformed, printable, signature, split_on};
 use crate::headers::{HeaderKey, unique};
-use crate::key::Keyring;
+use crate::key::{Keyring, Proof};
 use crate::mac::{Message, any_matches};
 use crate::signature::{Candidates, Kind};
 use crate::{Encoding, Headers, Malformation, Request, SignError, VerifyError};
@@ -109,7 +109,7 @@ impl Family for Twilio {
         _read: &BodyFields<'_>,
         body: &[u8],
         candidates: &Candidates<N>,
-    ) -> Result<usize, VerifyError> {
+    ) -> Result<Proof, VerifyError> {
         let url = std::str::from_utf8(fields.url).map_err(|_| VerifyError::MissingRequestUrl)?;
         let mismatch = || VerifyError::SignatureMismatchForUrl { url: url.into() };
         let body_hash = query_value(url, "bodySHA256");
@@ -126,12 +126,12 @@ impl Family for Twilio {
                 url: form,
                 params: &params,
             };
-            if let Ok(index) = keys.first_match(&message, candidates) {
-                matched = Some(index);
+            if let Ok(proof) = keys.first_match(&message, candidates) {
+                matched = Some(proof);
                 break;
             }
         }
-        let index = matched.ok_or_else(mismatch)?;
+        let proof = matched.ok_or_else(mismatch)?;
         if let Some(expected) = body_hash {
             // The JSON variant: the URL is signed, and it carries the body's hash.
             let mut hash = [0u8; 32];
@@ -140,7 +140,7 @@ impl Family for Twilio {
                 return Err(mismatch());
             }
         }
-        Ok(index)
+        Ok(proof)
     }
 
     fn sign(
