@@ -263,7 +263,9 @@ impl Default for Material {
 impl std::fmt::Debug for Material {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // A MAC of the delivery, not a secret; its length is enough for debugging.
-        f.debug_struct("Material").field("len", &self.len).finish_non_exhaustive()
+        f.debug_struct("Material")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
     }
 }
 

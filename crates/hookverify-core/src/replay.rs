@@ -151,10 +151,9 @@ pub fn remember_until(
 ) -> SystemTime {
     let after = |at: SystemTime, span: Duration| at.checked_add(span).unwrap_or(at);
     match (verified.timestamp(), tolerance) {
-        (Some(timestamp), Some(tolerance)) => after(
-            after(timestamp, tolerance),
-            Duration::from_millis(1),
-        ),
+        (Some(timestamp), Some(tolerance)) => {
+            after(after(timestamp, tolerance), Duration::from_millis(1))
+        }
         _ => after(now, horizon),
     }
 }
@@ -173,9 +172,8 @@ pub fn event_id(verified: &Verified, body: &[u8]) -> Option<String> {
         "slack" => json_field(body, "event_id"),
         _ => None,
     }?;
-    let usable = !id.is_empty()
-        && id.len() <= MAX_ID_LEN
-        && id.bytes().all(|b| b.is_ascii_graphic());
+    let usable =
+        !id.is_empty() && id.len() <= MAX_ID_LEN && id.bytes().all(|b| b.is_ascii_graphic());
     usable.then_some(id)
 }
 

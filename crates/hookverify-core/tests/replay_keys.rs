@@ -25,7 +25,9 @@ fn verifier(preset: &str, secret: &str) -> Verifier {
 }
 
 fn signed(verifier: &Verifier, body: &[u8], when: SystemTime) -> Verified {
-    let headers = verifier.sign(body, &SignOptions::at(when).id("msg_1")).unwrap();
+    let headers = verifier
+        .sign(body, &SignOptions::at(when).id("msg_1"))
+        .unwrap();
     verifier.verify(&headers, body, when).unwrap()
 }
 
@@ -64,7 +66,10 @@ fn keys_are_hex_digests_scoped_and_separated_by_purpose() {
     assert_eq!(key.purpose(), Purpose::Replay);
     let text = key.to_string();
     assert_eq!(text.len(), 64);
-    assert!(text.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    assert!(
+        text.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
     let event = replay::event_key("", "github", "evt_1");
     assert_eq!(event.purpose(), Purpose::Event);
     assert_ne!(event, replay::event_key("other", "github", "evt_1"));
@@ -106,7 +111,10 @@ fn an_ecdsa_signature_and_its_malleated_twin_share_one_key() {
     let signer = Signer::with_signing_key(scheme, &key).unwrap();
     let now = at(1_700_000_000);
     let body = br#"[{"event":"delivered"}]"#;
-    let (headers, _) = signer.sign(body, &SignOptions::at(now)).unwrap().into_parts();
+    let (headers, _) = signer
+        .sign(body, &SignOptions::at(now))
+        .unwrap()
+        .into_parts();
     let verified = verifier.verify(&headers, body, now).unwrap();
 
     // (r, s) and (r, n - s) are both valid signatures of the same message.
@@ -140,7 +148,12 @@ fn event_ids_come_from_signed_ids_and_verified_bodies() {
     let twice = br#"{"id":"evt_1","id":"evt_2"}"#;
     let verified = signed(&stripe, twice, now);
     assert_eq!(replay::event_id(&verified, twice).as_deref(), Some("evt_2"));
-    for body in [&br#"{"id":7}"#[..], b"[1]", b"{\"id\":\"evt", br#"{"id":"a b"}"#] {
+    for body in [
+        &br#"{"id":7}"#[..],
+        b"[1]",
+        b"{\"id\":\"evt",
+        br#"{"id":"a b"}"#,
+    ] {
         let verified = signed(&stripe, body, now);
         assert_eq!(replay::event_id(&verified, body), None, "{body:?}");
     }

@@ -16,9 +16,11 @@ pub mod payload;
 mod process;
 mod raw;
 pub mod receiver;
+mod redis;
 pub mod request_urls;
 pub mod suite;
 pub mod wire;
 
 pub use crate::process::{ServerProcess, address_space_limited, example};
 pub use crate::raw::{Connection, Response, request_head};
+pub use crate::redis::RedisServer;
