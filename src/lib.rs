@@ -26,7 +26,9 @@
 //! | `tower` | [`tower`]: the `VerifyWebhookLayer` middleware for tower and hyper services | no |
 //! | `axum`  | `tower` plus [`axum`]: extractors for axum handlers | no |
 //! | `actix` | [`actix`]: middleware and extractors for actix-web | no |
-//! | `full`  | every adapter | no |
+//! | `replay` | [`replay`]: the replay guard, idempotency and the in-memory store (on with either adapter) | no |
+//! | `redis` | `replay::RedisStore`, for services of several instances | no |
+//! | `full`  | every adapter, Redis, every scheme and body format | no |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -55,6 +57,18 @@ pub use hookverify_tower::axum;
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 #[doc(inline)]
 pub use hookverify_actix as actix;
+
+/// Replay protection and idempotency: core's key derivation and expiry
+/// ([`replay_key`](hookverify_core::replay::replay_key), …) and the stores and guard of
+/// `hookverify-replay` ([`Guard`](hookverify_replay::Guard), [`MemoryStore`](hookverify_replay::MemoryStore), …).
+#[cfg(feature = "replay")]
+#[cfg_attr(docsrs, doc(cfg(feature = "replay")))]
+pub mod replay {
+    #[doc(inline)]
+    pub use hookverify_core::replay::*;
+    #[doc(inline)]
+    pub use hookverify_replay::*;
+}
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

@@ -11,6 +11,7 @@ use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transfor
 use actix_web::{Error, HttpMessage as _, HttpRequest, HttpResponse, ResponseError as _};
 use futures_core::future::LocalBoxFuture;
 use hookverify_core::{BodyBudget, HandshakeAnswer, Verifier, VerifyError};
+use hookverify_replay::{Admission, Guard, Refusal};
 
 use crate::WebhookError;
 use crate::body::BodyLimits;
@@ -70,6 +71,7 @@ struct Config {
     verifier: Verifier,
     limits: BodyLimits,
     error_handler: Option<Arc<ErrorHandler>>,
+    guard: Option<Guard>,
 }
 
 impl VerifyWebhook {
@@ -82,6 +84,7 @@ impl VerifyWebhook {
                 verifier,
                 limits: BodyLimits::default(),
                 error_handler: None,
+                guard: None,
             },
         }
     }
@@ -120,6 +123,17 @@ impl VerifyWebhook {
         self
     }
 
+    /// Guards the route against replays, and with [`Guard::idempotency`] runs the handler once
+    /// per event (default: no guard). A verified delivery is claimed in the guard's store
+    /// before the handler runs, with the guard's [`Delivery`](hookverify_replay::Delivery) in
+    /// the request's extensions; the claim is committed when the handler answers 2xx and
+    /// released otherwise. A duplicate is answered 200, a delivery whose twin is in flight
+    /// 409, and a failing store 503, without running the handler; see [`Guard`].
+    pub fn replay(mut self, guard: Guard) -> Self {
+        self.config.guard = Some(guard);
+        self
+    }
+
     /// Replaces the response sent for rejected deliveries, like `JsonConfig::error_handler`.
     /// The default is the error's status with its message as `text/plain`.
     ///
@@ -150,6 +164,7 @@ impl fmt::Debug for VerifyWebhook {
             .field("verifier", &self.config.verifier)
             .field("limits", &self.config.limits)
             .field("error_handler", &self.config.error_handler.is_some())
+            .field("guard", &self.config.guard)
             .finish_non_exhaustive()
     }
 }
@@ -247,12 +262,24 @@ where
             if let Some(notice) = config.verifier.notice(request.headers(), &bytes) {
                 request.extensions_mut().insert(notice);
             }
+            let ticket = match &config.guard {
+                Some(guard) => match guard.admit(&config.verifier, &verified, &bytes).await {
+                    Admission::Proceed(ticket) => {
+                        request.extensions_mut().insert(ticket.delivery().clone());
+                        Some(ticket)
+                    }
+                    Admission::Refuse(refusal) => return Ok(refuse(request, &refusal)),
+                },
+                None => None,
+            };
             request.extensions_mut().insert(verified);
             request.set_payload(Payload::from(bytes));
-            service
-                .call(request)
-                .await
-                .map(ServiceResponse::map_into_left_body)
+            // A handler that fails or panics drops the ticket, which releases the claim.
+            let response = service.call(request).await?;
+            if let Some(ticket) = ticket {
+                ticket.settle(response.status().is_success()).await;
+            }
+            Ok(response.map_into_left_body())
         })
     }
 }
@@ -269,6 +296,19 @@ fn answered<B>(
 }
 
 /// Logs a rejection and answers it, with the error in the response's extensions.
+/// The answer to a delivery the replay guard refused (200 duplicate, 409 in flight, 503 store
+/// failed), with the [`Refusal`] in the response's extensions.
+fn refuse<B>(request: ServiceRequest, refusal: &Refusal) -> ServiceResponse<EitherBody<B>> {
+    let (http_request, _payload) = request.into_parts();
+    let status = actix_web::http::StatusCode::from_u16(refusal.status())
+        .unwrap_or(actix_web::http::StatusCode::OK);
+    let mut response = HttpResponse::build(status)
+        .content_type("text/plain; charset=utf-8")
+        .body(refusal.public_message());
+    response.extensions_mut().insert(refusal.clone());
+    ServiceResponse::new(http_request, response).map_into_right_body()
+}
+
 fn reject<B>(
     request: ServiceRequest,
     error: VerifyError,

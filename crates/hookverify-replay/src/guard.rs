@@ -296,7 +296,10 @@ impl fmt::Debug for Guard {
 
 /// What the guard decided for a delivery.
 #[derive(Debug)]
-#[non_exhaustive]
+#[allow(
+    clippy::exhaustive_enums,
+    reason = "a delivery is handled or answered: there is no third way"
+)]
 pub enum Admission {
     /// Run the handler, then settle the ticket with its outcome.
     Proceed(Ticket),

@@ -1,6 +1,7 @@
 //! [`ResponseFuture`]: buffering and verifying the body, then calling the inner service.
 
 use hookverify_core::{BufferedVerification, HandshakeAnswer, Verifier, VerifyError};
+use hookverify_replay::{Admission, Guard, Ticket};
 use http::request::Parts;
 use http::{Request, Response};
 use http_body::Body;
@@ -13,7 +14,7 @@ use tower_service::Service;
 use tracing::Level;
 
 use crate::buffer::{BodyLimits, Buffering};
-use crate::rejection::{answer, reject};
+use crate::rejection::{answer, refuse, reject};
 use crate::{BoxError, RejectionResponse, VerifiedBody};
 
 pin_project! {
@@ -41,10 +42,22 @@ pin_project! {
             deadline: Option<Sleep>,
             pending: Pending<S, R>,
         },
-        // Verified: the inner service has the request.
+        // Verified; the replay guard claims it before the inner service may have it.
+        Admitting {
+            admit: Pin<Box<dyn Future<Output = Admission> + Send>>,
+            request: Option<Request<VerifiedBody>>,
+            inner: Option<S>,
+        },
+        // Verified (and claimed): the inner service has the request.
         Calling {
             #[pin]
             future: S::Future,
+            ticket: Option<Ticket>,
+        },
+        // The inner service answered; its claim is being committed or released.
+        Settling {
+            settle: Pin<Box<dyn Future<Output = ()> + Send>>,
+            response: Option<S::Response>,
         },
         // Rejected, at once or after reading.
         Rejected {
@@ -60,6 +73,7 @@ struct Pending<S, R> {
     parts: Option<Parts>,
     buffering: Buffering,
     log_level: Level,
+    guard: Option<Guard>,
     inner: Option<S>,
     rejection: R,
 }
@@ -81,6 +95,7 @@ where
         verifier: Verifier,
         body: BufferedVerification,
         limits: &BodyLimits,
+        guard: Option<Guard>,
         inner: S,
         rejection: R,
     ) -> Self {
@@ -94,6 +109,7 @@ where
                     parts: Some(parts),
                     buffering: Buffering::new(body, limits.timeout),
                     log_level: limits.log_level,
+                    guard,
                     inner: Some(inner),
                     rejection,
                 },
@@ -122,9 +138,14 @@ where
                     pending,
                 } => match ready!(pending.poll_body(body, deadline, cx)) {
                     Ok(Outcome::Delivery(request)) => {
-                        let mut inner = pending.inner.take().expect("the service is taken once");
-                        State::Calling {
-                            future: inner.call(request),
+                        let inner = pending.inner.take().expect("the service is taken once");
+                        match &pending.guard {
+                            Some(guard) => State::Admitting {
+                                admit: admit(guard, &pending.verifier, &request),
+                                request: Some(request),
+                                inner: Some(inner),
+                            },
+                            None => State::call(inner, request, None),
                         }
                     }
                     Ok(Outcome::Handshake(handshake)) => State::Rejected {
@@ -142,7 +163,39 @@ where
                         }
                     }
                 },
-                StateProj::Calling { future } => return future.poll(cx),
+                StateProj::Admitting {
+                    admit,
+                    request,
+                    inner,
+                } => {
+                    let admission = ready!(admit.as_mut().poll(cx));
+                    let mut request = request.take().expect("admitted once");
+                    let inner = inner.take().expect("the service is taken once");
+                    match admission {
+                        Admission::Proceed(ticket) => {
+                            request.extensions_mut().insert(ticket.delivery().clone());
+                            State::call(inner, request, Some(ticket))
+                        }
+                        Admission::Refuse(refusal) => State::Rejected {
+                            response: Some(refuse(&refusal)),
+                        },
+                    }
+                }
+                StateProj::Calling { future, ticket } => {
+                    let response = ready!(future.poll(cx));
+                    match (response, ticket.take()) {
+                        (Ok(response), Some(ticket)) => State::Settling {
+                            settle: Box::pin(ticket.settle(response.status().is_success())),
+                            response: Some(response),
+                        },
+                        // A failed service releases the claim as the ticket drops.
+                        (response, _) => return Poll::Ready(response),
+                    }
+                }
+                StateProj::Settling { settle, response } => {
+                    ready!(settle.as_mut().poll(cx));
+                    return Poll::Ready(Ok(response.take().expect("settled once")));
+                }
                 StateProj::Rejected { response } => {
                     return Poll::Ready(Ok(response
                         .take()
@@ -152,6 +205,33 @@ where
             this.state.set(next);
         }
     }
+}
+
+impl<S, ReqBody, R> State<S, ReqBody, R>
+where
+    S: Service<Request<VerifiedBody>>,
+{
+    fn call(mut inner: S, request: Request<VerifiedBody>, ticket: Option<Ticket>) -> Self {
+        Self::Calling {
+            future: inner.call(request),
+            ticket,
+        }
+    }
+}
+
+/// The guard's claim on a verified request, as an owned future.
+fn admit(
+    guard: &Guard,
+    verifier: &Verifier,
+    request: &Request<VerifiedBody>,
+) -> Pin<Box<dyn Future<Output = Admission> + Send>> {
+    let (guard, verifier) = (guard.clone(), verifier.clone());
+    let verified = request.extensions().get::<hookverify_core::Verified>().cloned();
+    let body = request.body().bytes();
+    Box::pin(async move {
+        let verified = verified.expect("a delivery carries its Verified");
+        guard.admit(&verifier, &verified, &body).await
+    })
 }
 
 /// A request whose body verified: a delivery for the inner service, or a signed handshake

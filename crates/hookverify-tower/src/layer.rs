@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use hookverify_core::{BodyBudget, Verifier};
+use hookverify_replay::Guard;
 use tower_layer::Layer;
 
 use crate::buffer::BodyLimits;
@@ -24,6 +25,7 @@ pub struct VerifyWebhookLayer<R = DefaultRejectionResponse> {
 pub(crate) struct Config {
     pub(crate) verifier: Verifier,
     pub(crate) limits: BodyLimits,
+    pub(crate) guard: Option<Guard>,
 }
 
 impl VerifyWebhookLayer {
@@ -35,6 +37,7 @@ impl VerifyWebhookLayer {
             config: Config {
                 verifier,
                 limits: BodyLimits::default(),
+                guard: None,
             },
             rejection: DefaultRejectionResponse,
         }
@@ -80,6 +83,18 @@ impl<R> VerifyWebhookLayer<R> {
         self
     }
 
+    /// Guards the route against replays, and with [`Guard::idempotency`] runs the inner service
+    /// once per event (default: no guard). A verified delivery is claimed in the guard's store
+    /// before the inner service sees it, with the guard's
+    /// [`Delivery`](hookverify_replay::Delivery) in its extensions; the claim is committed when
+    /// the service answers 2xx and released otherwise. A duplicate is answered 200, a
+    /// delivery whose twin is in flight 409, and a failing store 503, without calling the
+    /// service; see [`Guard`].
+    pub fn replay(mut self, guard: Guard) -> Self {
+        self.config.guard = Some(guard);
+        self
+    }
+
     /// Replaces the response sent for rejected deliveries; see
     /// [`RejectionResponse`](crate::RejectionResponse).
     pub fn with_rejection_response<R2>(self, rejection: R2) -> VerifyWebhookLayer<R2> {
@@ -109,6 +124,7 @@ impl<R> fmt::Debug for VerifyWebhookLayer<R> {
         f.debug_struct("VerifyWebhookLayer")
             .field("verifier", &self.config.verifier)
             .field("limits", &self.config.limits)
+            .field("guard", &self.config.guard)
             .field("rejection", &std::any::type_name::<R>())
             .finish_non_exhaustive()
     }

@@ -1,6 +1,7 @@
 //! How a rejected delivery is answered: the [`RejectionResponse`] hook and its default.
 
 use hookverify_core::{HandshakeAnswer, VerifyError};
+use hookverify_replay::Refusal;
 use http::{HeaderName, HeaderValue, Response, StatusCode, header};
 use tracing::Level;
 
@@ -91,6 +92,21 @@ pub(crate) fn handshake_response<B: From<String>>(answer: HandshakeAnswer) -> Re
     let mut response = Response::new(B::from(answer.into_body()));
     *response.status_mut() = status;
     response.headers_mut().extend(headers);
+    response
+}
+
+/// The answer to a verified delivery the replay guard refused: 200 for a duplicate (the
+/// provider must stop retrying), 409 for one whose twin is in flight and 503 when the store
+/// failed (it retries later), with a short plain-text reason and the [`Refusal`] in the
+/// response's extensions.
+pub(crate) fn refuse<B: From<String>>(refusal: &Refusal) -> Response<B> {
+    let mut response = Response::new(B::from(refusal.public_message().to_owned()));
+    *response.status_mut() = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::OK);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response.extensions_mut().insert(refusal.clone());
     response
 }
 

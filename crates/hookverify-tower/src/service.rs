@@ -126,6 +126,7 @@ where
             config.verifier.clone(),
             body,
             &config.limits,
+            config.guard.clone(),
             ready,
             self.rejection.clone(),
         )
