@@ -74,8 +74,17 @@ async fn github(request: HttpRequest, _webhook: VerifiedWebhook<GitHub>) -> Stri
     format!("github {event}")
 }
 
-async fn stripe(VerifiedJson(event, ..): VerifiedJson<StripeEvent, Stripe>) -> String {
-    event.line()
+async fn stripe(
+    VerifiedJson(event, ..): VerifiedJson<StripeEvent, Stripe>,
+) -> actix_web::HttpResponse {
+    match event.handle() {
+        Ok(line) => actix_web::HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body(line),
+        Err(failure) => actix_web::HttpResponse::InternalServerError()
+            .content_type("text/plain; charset=utf-8")
+            .body(failure),
+    }
 }
 
 async fn slack(VerifiedJson(envelope, ..): VerifiedJson<SlackEnvelope, Slack>) -> String {

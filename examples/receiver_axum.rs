@@ -18,7 +18,14 @@
 //! and Dropbox's `GET` challenges) and reject unsigned, forged and stale deliveries before a
 //! handler runs. Each verified delivery is answered 200 with one `text/plain` line naming the
 //! provider and what the handler parsed from the verified body; a verified body that does not
-//! parse is answered 400 with the reason. It is served as `examples/common` serves every axum
+//! parse is answered 400 with the reason.
+//!
+//! Every route guards against replays, and the Stripe route handles each event once (keyed by
+//! its `id`): in Redis when `REDIS_URL` is set (`redis://127.0.0.1:6379/`), so several
+//! instances share it, else in memory. A delivery already handled is answered 200 without
+//! running the handler, one being handled elsewhere 409, and with Redis down 503. The Stripe
+//! handler answers `stripe processed <id> <type>`, and fails with 500 on an event with
+//! `"fail": true` (so its retry is handled). It is served as `examples/common` serves every axum
 //! example: 10 s for the head, 20 s for the body, 512 connections, one 64 MiB body budget.
 //! `examples/receiver_actix.rs` is the same app on actix-web.
 
@@ -63,7 +70,9 @@ async fn github(headers: HeaderMap) -> String {
 
 async fn stripe(body: Bytes) -> Answer {
     let event: StripeEvent = format::from_json(&body).map_err(unparsable)?;
-    Ok(event.line())
+    event
+        .handle()
+        .map_err(|failure| (StatusCode::INTERNAL_SERVER_ERROR, failure))
 }
 
 async fn slack(body: Bytes) -> Answer {
@@ -121,7 +130,8 @@ fn route(provider: &str) -> MethodRouter {
     }
 }
 
-fn app() -> Result<Router, String> {
+async fn app() -> Result<Router, String> {
+    let store = providers::store().await?;
     let budget = BodyBudget::new(common::BODY_BUDGET);
     let mut app = Router::new();
     let mut mounted = Vec::new();
@@ -131,7 +141,8 @@ fn app() -> Result<Router, String> {
         };
         let layer = VerifyWebhookLayer::new(verifier)
             .body_timeout(common::BODY_TIMEOUT)
-            .body_budget(budget.clone());
+            .body_budget(budget.clone())
+            .replay(providers::guard(provider, &store));
         app = app.route(
             &format!("/webhooks/{provider}"),
             route(provider).route_layer(layer),
@@ -149,7 +160,11 @@ fn app() -> Result<Router, String> {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().init();
 
-    let (port, app) = match providers::port().and_then(|port| Ok((port, app()?))) {
+    let ready = match providers::port() {
+        Ok(port) => app().await.map(|app| (port, app)),
+        Err(err) => Err(err),
+    };
+    let (port, app) = match ready {
         Ok(ready) => ready,
         Err(err) => {
             eprintln!("{err}");

@@ -60,16 +60,58 @@ pub(crate) struct TypeOnly {
     pub(crate) r#type: String,
 }
 
-/// A Stripe event.
+/// A Stripe event; `"fail": true` makes its handler fail, to show a failed event being retried.
 #[derive(Deserialize)]
 pub(crate) struct StripeEvent {
     id: String,
     r#type: String,
+    #[serde(default)]
+    fail: bool,
 }
 
 impl StripeEvent {
-    pub(crate) fn line(&self) -> String {
-        format!("stripe {} {}", self.r#type, self.id)
+    /// The handler's answer: `stripe processed <id> <type>`, or the failure (answered 500).
+    pub(crate) fn handle(&self) -> Result<String, String> {
+        if self.fail {
+            return Err(format!("stripe failed {}", self.id));
+        }
+        Ok(format!("stripe processed {} {}", self.id, self.r#type))
+    }
+}
+
+#[allow(
+    dead_code,
+    reason = "receiver_actix verifies in extractors, which take no replay guard yet"
+)]
+/// The replay store every route shares: Redis at `REDIS_URL` (several instances), else one in
+/// memory. Each route guards against replays; Stripe's also handles each event once.
+pub(crate) async fn store() -> Result<std::sync::Arc<dyn hookverify::replay::Store>, String> {
+    use hookverify::replay::{MemoryStore, RedisStore};
+    match std::env::var("REDIS_URL") {
+        Ok(url) if !url.is_empty() => {
+            let store = RedisStore::connect(&url)
+                .await
+                .map_err(|err| format!("REDIS_URL: {err}"))?;
+            Ok(std::sync::Arc::new(store))
+        }
+        _ => Ok(std::sync::Arc::new(MemoryStore::new())),
+    }
+}
+
+#[allow(
+    dead_code,
+    reason = "receiver_actix verifies in extractors, which take no replay guard yet"
+)]
+/// The guard of `provider`'s route over `store`.
+pub(crate) fn guard(
+    provider: &str,
+    store: &std::sync::Arc<dyn hookverify::replay::Store>,
+) -> hookverify::replay::Guard {
+    let guard = hookverify::replay::Guard::new(std::sync::Arc::clone(store)).scope(provider);
+    if provider == "stripe" {
+        guard.idempotency()
+    } else {
+        guard
     }
 }
 

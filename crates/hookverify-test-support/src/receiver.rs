@@ -219,11 +219,7 @@ impl Receiver {
         forged: bool,
     ) -> Response {
         let target = target.to_owned();
-        let url = format!("{}{target}", self.keys.public_url);
-        let options = SignOptions::at(SystemTime::now())
-            .id("msg_2b1mrbFbVWTYo8WbMvmoj3gSgvg")
-            .url(&url);
-        let mut headers = self.sign(provider, body, &options, forged);
+        let mut headers = self.sign_for(&target, provider, body, forged);
         headers.extend(
             extra
                 .iter()
@@ -233,6 +229,51 @@ impl Receiver {
             method: "POST",
             target,
             headers,
+            body: body.to_vec(),
+        })
+        .await
+    }
+
+    /// Headers signing `body` for `target` now, with an id no other delivery of this process
+    /// had (a receiver that guards against replays knows deliveries by their signed ids).
+    fn sign_for(
+        &self,
+        target: &str,
+        provider: &str,
+        body: &[u8],
+        forged: bool,
+    ) -> Vec<(String, String)> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let url = format!("{}{target}", self.keys.public_url);
+        let id = format!(
+            "msg_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let options = SignOptions::at(SystemTime::now()).id(&id).url(&url);
+        self.sign(provider, body, &options, forged)
+    }
+
+    /// Headers signing `body` for `/webhooks/{provider}` now, as the provider would send it
+    /// (and as it would send a retry: a fresh timestamp and signature).
+    #[must_use]
+    pub fn signed(&self, provider: &str, body: &[u8]) -> Vec<(String, String)> {
+        self.sign_for(&format!("/webhooks/{provider}"), provider, body, false)
+    }
+
+    /// A `POST` to `/webhooks/{provider}` of exactly `headers` and `body` (a captured delivery
+    /// sent again, or one signed by [`signed`](Self::signed)).
+    pub async fn post_signed(
+        &self,
+        provider: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Response {
+        self.send(Sent {
+            method: "POST",
+            target: format!("/webhooks/{provider}"),
+            headers: headers.to_vec(),
             body: body.to_vec(),
         })
         .await
@@ -340,7 +381,7 @@ pub async fn every_provider_delivers(receiver: &Receiver) {
             &[("X-GitHub-Event", "ping")],
             "github ping",
         ),
-        ("stripe", stripe, &[], "stripe payment_intent.succeeded evt_1Receiver"),
+        ("stripe", stripe, &[], "stripe processed evt_1Receiver payment_intent.succeeded"),
         (
             "slack",
             br#"{"type":"event_callback","event":{"type":"app_mention","text":"hi"}}"#,

@@ -226,7 +226,10 @@ fn admit(
     request: &Request<VerifiedBody>,
 ) -> Pin<Box<dyn Future<Output = Admission> + Send>> {
     let (guard, verifier) = (guard.clone(), verifier.clone());
-    let verified = request.extensions().get::<hookverify_core::Verified>().cloned();
+    let verified = request
+        .extensions()
+        .get::<hookverify_core::Verified>()
+        .cloned();
     let body = request.body().bytes();
     Box::pin(async move {
         let verified = verified.expect("a delivery carries its Verified");
