@@ -366,3 +366,80 @@ async fn verified_delivery_without_the_middleware_is_500() {
     let response = test::call_service(&app, post("/", &[]).to_request()).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
 }
+
+/// An app whose one route is guarded by its own in-memory store, counting handler runs; a body
+/// starting with `fail` makes the handler answer 500.
+fn guarded_app(
+    verifier: Verifier,
+    hits: Arc<AtomicUsize>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let counted = hits;
+    App::new()
+        .wrap(VerifyWebhook::new(verifier).replay(hookverify_replay::Guard::in_memory()))
+        .route(
+            "/guarded",
+            web::post().to(move |body: web::Bytes| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if body.starts_with(b"fail") {
+                        HttpResponse::InternalServerError().finish()
+                    } else {
+                        HttpResponse::Ok().body("handled")
+                    }
+                }
+            }),
+        )
+}
+
+/// The replay guard: a delivery runs its handler once; a duplicate is answered 200 unrun; a
+/// failed handler releases its claim, so the retry runs.
+#[actix_web::test]
+async fn the_replay_guard_runs_each_delivery_once_and_lets_failures_retry() {
+    for verifier in all_schemes() {
+        let hits = Arc::new(AtomicUsize::new(0));
+        let app = test::init_service(guarded_app(verifier.clone(), Arc::clone(&hits))).await;
+        let name = verifier.scheme().name();
+
+        let headers = signed_headers(&verifier, BODY, NOW);
+        let send = |headers: &[(String, String)], body: &'static [u8]| {
+            post("/guarded", headers).set_payload(body).to_request()
+        };
+        let response = test::call_service(&app, send(&headers, BODY)).await;
+        assert_eq!(text(response).await, "handled", "{name}");
+        let response = test::call_service(&app, send(&headers, BODY)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{name}");
+        assert_eq!(text(response).await, "duplicate delivery: already handled");
+        assert_eq!(
+            hits.load(Ordering::SeqCst),
+            1,
+            "{name}: the duplicate did not run"
+        );
+
+        // A failing delivery (its own guard: a signed id would make it the first one's twin).
+        let hits = Arc::new(AtomicUsize::new(0));
+        let app = test::init_service(guarded_app(verifier.clone(), Arc::clone(&hits))).await;
+        let failing: &[u8] = b"fail once";
+        let headers = signed_headers(&verifier, failing, NOW);
+        let response = test::call_service(&app, send(&headers, failing)).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{name}"
+        );
+        let response = test::call_service(&app, send(&headers, failing)).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{name}: retried"
+        );
+        assert_eq!(hits.load(Ordering::SeqCst), 2, "{name}");
+    }
+}

@@ -212,16 +212,16 @@ impl Guard {
             event_id: event_id.clone(),
             seen,
         };
-        let claimed = self
-            .call(config.store.claim(&key, after(now, config.in_flight)))
-            .await;
+        // The store counts lifetimes on its own clock: hand it durations from the verifier's.
+        let ttl = until.duration_since(now).unwrap_or_default();
+        let claimed = self.call(config.store.claim(&key, config.in_flight)).await;
         let refused = match claimed {
             Ok(Claim::Claimed(token)) => {
                 return Admission::Proceed(Ticket {
                     claim: Some(Held {
                         store: Arc::clone(&config.store),
                         token,
-                        until,
+                        ttl,
                         timeout: config.store_timeout,
                     }),
                     delivery: delivery(Seen::First),
@@ -405,7 +405,8 @@ pub struct Ticket {
 struct Held {
     store: Arc<dyn Store>,
     token: ClaimToken,
-    until: SystemTime,
+    /// How long a commit keeps the key.
+    ttl: Duration,
     timeout: Duration,
 }
 
@@ -431,11 +432,7 @@ impl Ticket {
         async move {
             let Some(held) = claim else { return };
             let outcome = if handled {
-                timed(
-                    held.timeout,
-                    held.store.commit(&key, held.token, held.until),
-                )
-                .await
+                timed(held.timeout, held.store.commit(&key, held.token, held.ttl)).await
             } else {
                 timed(held.timeout, held.store.release(&key, held.token)).await
             };

@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hookverify_core::replay::ReplayKey;
 use hookverify_core::{Clock, SystemClock};
@@ -23,8 +23,8 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 /// deliveries can be replayed again. Size it for the deliveries of one tolerance window (or
 /// horizon), or use [`RedisStore`](crate::RedisStore).
 ///
-/// Expiry is exact to the millisecond: an entry whose expiry is `t` is present at `t - 1 ms`
-/// and gone at `t`.
+/// Expiry is exact to the millisecond, on the store's clock: an entry made at `t` to last
+/// `ttl` is present at `t + ttl - 1 ms` and gone at `t + ttl`.
 pub struct MemoryStore {
     entries: Mutex<Entries>,
     capacity: usize,
@@ -105,8 +105,9 @@ impl MemoryStore {
         millis(self.clock.now())
     }
 
-    fn claim_now(&self, key: &ReplayKey, until: u64) -> Claim {
+    fn claim_now(&self, key: &ReplayKey, ttl: Duration) -> Claim {
         let now = self.now();
+        let until = expiry(now, ttl);
         let mut entries = self.lock();
         entries.drop_expired(now);
         let key = *key.as_bytes();
@@ -124,11 +125,13 @@ impl MemoryStore {
         Claim::Claimed(token)
     }
 
-    fn commit_now(&self, key: &ReplayKey, until: u64) {
+    fn commit_now(&self, key: &ReplayKey, ttl: Duration) {
+        let now = self.now();
+        let until = expiry(now, ttl);
         let mut entries = self.lock();
         let key = *key.as_bytes();
         if !entries.map.contains_key(&key) && entries.map.len() >= self.capacity {
-            entries.drop_expired(self.now());
+            entries.drop_expired(now);
             if entries.map.len() >= self.capacity && entries.evict_first() {
                 self.evictions.fetch_add(1, Ordering::Relaxed);
             }
@@ -197,8 +200,8 @@ impl fmt::Debug for MemoryStore {
 }
 
 impl Store for MemoryStore {
-    fn claim<'a>(&'a self, key: &'a ReplayKey, until: SystemTime) -> StoreFuture<'a, Claim> {
-        let claim = self.claim_now(key, millis(until));
+    fn claim<'a>(&'a self, key: &'a ReplayKey, ttl: Duration) -> StoreFuture<'a, Claim> {
+        let claim = self.claim_now(key, ttl);
         Box::pin(std::future::ready(Ok(claim)))
     }
 
@@ -206,9 +209,9 @@ impl Store for MemoryStore {
         &'a self,
         key: &'a ReplayKey,
         _token: ClaimToken,
-        until: SystemTime,
+        ttl: Duration,
     ) -> StoreFuture<'a, ()> {
-        self.commit_now(key, millis(until));
+        self.commit_now(key, ttl);
         Box::pin(std::future::ready(Ok(())))
     }
 
@@ -216,6 +219,12 @@ impl Store for MemoryStore {
         self.release_now(key, token);
         Box::pin(std::future::ready(Ok(())))
     }
+}
+
+/// The expiry, in milliseconds, of an entry made at `now` to last `ttl` (at least 1 ms).
+fn expiry(now: u64, ttl: Duration) -> u64 {
+    let ttl = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+    now.saturating_add(ttl)
 }
 
 /// Milliseconds since the epoch (0 before it, saturating far after it).

@@ -2,13 +2,12 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use hookverify_core::replay::{Purpose, ReplayKey};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands as _, Script, Value};
 
-use crate::memory::millis;
 use crate::store::{Claim, ClaimToken, Store, StoreError, StoreFuture};
 
 /// The value of a committed key; a claimed key holds `c:` and its token.
@@ -20,8 +19,8 @@ const RELEASE: &str =
 
 /// A store on Redis (6.2 or later), for services of several instances.
 ///
-/// One round trip per claim (`SET key claim NX GET PXAT expiry`: it sets the key only if it is
-/// free, and answers what it held), one per commit (`SET key done PXAT expiry`), and a
+/// One round trip per claim (`SET key claim NX GET PX ttl`: it sets the key only if it is
+/// free, and answers what it held), one per commit (`SET key done PX ttl`), and a
 /// compare-and-delete script per release. Keys are `{namespace}:{r|e}:{64 hex digits}`, so no
 /// byte a client chose reaches Redis, and expiry is Redis's own, exact to the millisecond.
 ///
@@ -90,12 +89,17 @@ fn failed(error: redis::RedisError) -> StoreError {
     StoreError::Failed(Arc::from(error.to_string()))
 }
 
+/// Whole milliseconds, at least one (Redis refuses a zero expiry).
+fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
 fn claim_value(token: ClaimToken) -> String {
     format!("c:{}", token.to_hex())
 }
 
 impl Store for RedisStore {
-    fn claim<'a>(&'a self, key: &'a ReplayKey, until: SystemTime) -> StoreFuture<'a, Claim> {
+    fn claim<'a>(&'a self, key: &'a ReplayKey, ttl: Duration) -> StoreFuture<'a, Claim> {
         Box::pin(async move {
             let token = ClaimToken::fresh();
             let held: Value = redis::cmd("SET")
@@ -103,8 +107,8 @@ impl Store for RedisStore {
                 .arg(claim_value(token))
                 .arg("NX")
                 .arg("GET")
-                .arg("PXAT")
-                .arg(millis(until).max(1))
+                .arg("PX")
+                .arg(millis(ttl))
                 .query_async(&mut self.connection.clone())
                 .await
                 .map_err(failed)?;
@@ -121,12 +125,12 @@ impl Store for RedisStore {
         &'a self,
         key: &'a ReplayKey,
         _token: ClaimToken,
-        until: SystemTime,
+        ttl: Duration,
     ) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
-            let options = redis::SetOptions::default()
-                .with_expiration(redis::SetExpiry::PXAT(millis(until).max(1)));
+            let options =
+                redis::SetOptions::default().with_expiration(redis::SetExpiry::PX(millis(ttl)));
             let () = connection
                 .set_options(self.name(key), DONE, options)
                 .await

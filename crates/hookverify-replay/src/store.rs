@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use hookverify_core::replay::ReplayKey;
 
@@ -85,16 +85,19 @@ pub enum StoreError {
 /// [`MemoryStore`](crate::MemoryStore) and, with the `redis` feature,
 /// [`RedisStore`](crate::RedisStore).
 pub trait Store: Send + Sync + 'static {
-    /// Claims `key` until `until` if it is free; otherwise says whether it is done or in
-    /// flight. Atomic: of two concurrent claims on a free key, exactly one gets it.
-    fn claim<'a>(&'a self, key: &'a ReplayKey, until: SystemTime) -> StoreFuture<'a, Claim>;
+    /// Claims `key` for `ttl` if it is free; otherwise says whether it is done or in flight.
+    /// Atomic: of two concurrent claims on a free key, exactly one gets it.
+    ///
+    /// Lifetimes are durations, counted on the store's own clock (Redis's, for Redis), so
+    /// instances whose clocks differ still agree on when a key expires.
+    fn claim<'a>(&'a self, key: &'a ReplayKey, ttl: Duration) -> StoreFuture<'a, Claim>;
 
-    /// Marks `key` done until `until`: its handler succeeded.
+    /// Marks `key` done for `ttl`: its handler succeeded.
     fn commit<'a>(
         &'a self,
         key: &'a ReplayKey,
         token: ClaimToken,
-        until: SystemTime,
+        ttl: Duration,
     ) -> StoreFuture<'a, ()>;
 
     /// Frees `key` if the claim `token` still holds it: its handler failed, so the provider's
@@ -103,17 +106,17 @@ pub trait Store: Send + Sync + 'static {
 }
 
 impl<S: Store + ?Sized> Store for Arc<S> {
-    fn claim<'a>(&'a self, key: &'a ReplayKey, until: SystemTime) -> StoreFuture<'a, Claim> {
-        (**self).claim(key, until)
+    fn claim<'a>(&'a self, key: &'a ReplayKey, ttl: Duration) -> StoreFuture<'a, Claim> {
+        (**self).claim(key, ttl)
     }
 
     fn commit<'a>(
         &'a self,
         key: &'a ReplayKey,
         token: ClaimToken,
-        until: SystemTime,
+        ttl: Duration,
     ) -> StoreFuture<'a, ()> {
-        (**self).commit(key, token, until)
+        (**self).commit(key, token, ttl)
     }
 
     fn release<'a>(&'a self, key: &'a ReplayKey, token: ClaimToken) -> StoreFuture<'a, ()> {

@@ -18,40 +18,29 @@ fn key(id: &str) -> ReplayKey {
     event_key("test", "stripe", id)
 }
 
-fn in_a_minute() -> SystemTime {
-    SystemTime::now() + Duration::from_secs(60)
-}
+const MINUTE: Duration = Duration::from_secs(60);
 
 /// Claim, duplicate, commit, release: the contract every store keeps.
 async fn keeps_the_claim_contract(store: &dyn Store) {
     let first = key("evt_contract_1");
-    let Claim::Claimed(token) = store.claim(&first, in_a_minute()).await.unwrap() else {
+    let Claim::Claimed(token) = store.claim(&first, MINUTE).await.unwrap() else {
         panic!("a free key is claimed");
     };
-    assert_eq!(
-        store.claim(&first, in_a_minute()).await.unwrap(),
-        Claim::InFlight
-    );
-    store.commit(&first, token, in_a_minute()).await.unwrap();
-    assert_eq!(
-        store.claim(&first, in_a_minute()).await.unwrap(),
-        Claim::Done
-    );
+    assert_eq!(store.claim(&first, MINUTE).await.unwrap(), Claim::InFlight);
+    store.commit(&first, token, MINUTE).await.unwrap();
+    assert_eq!(store.claim(&first, MINUTE).await.unwrap(), Claim::Done);
 
     let second = key("evt_contract_2");
-    let Claim::Claimed(token) = store.claim(&second, in_a_minute()).await.unwrap() else {
+    let Claim::Claimed(token) = store.claim(&second, MINUTE).await.unwrap() else {
         panic!("a free key is claimed");
     };
     // Only the holder frees a claim.
     let stranger = hookverify_replay::ClaimToken::fresh();
     store.release(&second, stranger).await.unwrap();
-    assert_eq!(
-        store.claim(&second, in_a_minute()).await.unwrap(),
-        Claim::InFlight
-    );
+    assert_eq!(store.claim(&second, MINUTE).await.unwrap(), Claim::InFlight);
     store.release(&second, token).await.unwrap();
     assert!(matches!(
-        store.claim(&second, in_a_minute()).await.unwrap(),
+        store.claim(&second, MINUTE).await.unwrap(),
         Claim::Claimed(_)
     ));
 }
@@ -61,7 +50,7 @@ async fn one_of_many_concurrent_claims_wins(store: Arc<dyn Store>) {
     let contested = key("evt_contested");
     let claims = (0..50).map(|_| {
         let store = Arc::clone(&store);
-        tokio::spawn(async move { store.claim(&contested, in_a_minute()).await.unwrap() })
+        tokio::spawn(async move { store.claim(&contested, MINUTE).await.unwrap() })
     });
     let mut won = 0;
     for claim in claims {
@@ -108,22 +97,19 @@ async fn memory_expiry_is_exact_at_the_boundary() {
     let clock = Manual::default();
     clock.set(1_000_000);
     let store = MemoryStore::new().with_clock(clock.clone());
-    let until = UNIX_EPOCH + Duration::from_secs(1_005);
-    let Claim::Claimed(token) = store.claim(&key("evt_exact"), until).await.unwrap() else {
+    let ttl = Duration::from_secs(5);
+    let Claim::Claimed(token) = store.claim(&key("evt_exact"), MINUTE).await.unwrap() else {
         panic!("a free key is claimed");
     };
-    store.commit(&key("evt_exact"), token, until).await.unwrap();
+    store.commit(&key("evt_exact"), token, ttl).await.unwrap();
     clock.set(1_004_999);
     assert_eq!(
-        store.claim(&key("evt_exact"), until).await.unwrap(),
+        store.claim(&key("evt_exact"), MINUTE).await.unwrap(),
         Claim::Done
     );
     clock.set(1_005_000);
     assert!(matches!(
-        store
-            .claim(&key("evt_exact"), until + Duration::from_secs(1))
-            .await
-            .unwrap(),
+        store.claim(&key("evt_exact"), MINUTE).await.unwrap(),
         Claim::Claimed(_)
     ));
 }
@@ -132,21 +118,18 @@ async fn memory_expiry_is_exact_at_the_boundary() {
 async fn redis_expiry_is_redis_own() {
     let server = RedisServer::start();
     let store = RedisStore::connect(&server.url()).await.unwrap();
-    let until = SystemTime::now() + Duration::from_millis(300);
+    let ttl = Duration::from_millis(300);
     assert!(matches!(
-        store.claim(&key("evt_expiring"), until).await.unwrap(),
+        store.claim(&key("evt_expiring"), ttl).await.unwrap(),
         Claim::Claimed(_)
     ));
     assert_eq!(
-        store.claim(&key("evt_expiring"), until).await.unwrap(),
+        store.claim(&key("evt_expiring"), ttl).await.unwrap(),
         Claim::InFlight
     );
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert!(matches!(
-        store
-            .claim(&key("evt_expiring"), in_a_minute())
-            .await
-            .unwrap(),
+        store.claim(&key("evt_expiring"), MINUTE).await.unwrap(),
         Claim::Claimed(_)
     ));
 }
@@ -155,7 +138,7 @@ async fn redis_expiry_is_redis_own() {
 async fn a_flood_of_distinct_ids_stays_within_capacity() {
     let store = MemoryStore::with_capacity(1_000);
     for n in 0..20_000 {
-        let claim = store.claim(&key(&format!("evt_{n}")), in_a_minute()).await;
+        let claim = store.claim(&key(&format!("evt_{n}")), MINUTE).await;
         assert!(matches!(claim.unwrap(), Claim::Claimed(_)));
         assert!(store.len() <= 1_000);
     }
@@ -163,7 +146,7 @@ async fn a_flood_of_distinct_ids_stays_within_capacity() {
     assert_eq!(store.evictions(), 19_000);
     // The newest are still known; the oldest were evicted first.
     assert_eq!(
-        store.claim(&key("evt_19999"), in_a_minute()).await.unwrap(),
+        store.claim(&key("evt_19999"), MINUTE).await.unwrap(),
         Claim::InFlight
     );
 }
