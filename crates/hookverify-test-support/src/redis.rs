@@ -27,6 +27,7 @@ impl RedisServer {
     /// When `redis-server` is not installed (`.ci/run` installs it) or does not answer.
     #[must_use]
     pub fn start() -> Self {
+        installed();
         let dir = std::env::temp_dir().join(format!(
             "hookverify-redis-{}-{}",
             std::process::id(),
@@ -125,6 +126,33 @@ impl Drop for RedisServer {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Makes sure `redis-server` is there: on a fresh Debian machine (as the README's test command
+/// may be run), it installs Debian's package once, as `.ci/run` does.
+fn installed() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let present = Command::new("redis-server")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if present {
+            return;
+        }
+        let installed = Command::new("apt-get")
+            .args(["install", "-y", "-qq", "redis-server"])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        assert!(
+            installed,
+            "redis-server is missing and `apt-get install redis-server` failed: install it"
+        );
+    });
 }
 
 fn free_port() -> u16 {
