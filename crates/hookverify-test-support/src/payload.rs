@@ -20,10 +20,10 @@ pub struct StripeEvent {
 }
 
 impl StripeEvent {
-    /// The line the receiver answers with.
+    /// The line the receiver answers with, as the examples' Stripe handler does.
     #[must_use]
     pub fn line(&self) -> String {
-        format!("stripe {} {}", self.r#type, self.id)
+        format!("stripe processed {} {}", self.id, self.r#type)
     }
 }
 
