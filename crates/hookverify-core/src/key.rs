@@ -178,8 +178,8 @@ impl Key {
             (Self::Hmac(_), State::Mac(mac)) => {
                 let mut tag = [0u8; MAX_TAG_LEN];
                 let len = mac.finalize_into(&mut tag);
-                let tag = tag.get(..len).unwrap_or_default();
-                any_matches(tag, mine).then(|| Material::new(tag))
+                let matched = any_matches(tag.get(..len).unwrap_or_default(), mine);
+                matched.then(|| Material::filled(tag, len))
             }
             (Self::PrefixedSha256(_), State::Hash(hash)) => {
                 let hash = hash.finalize();
@@ -244,6 +244,14 @@ impl Material {
         }
         material.len = u8::try_from(len).unwrap_or(u8::MAX);
         material
+    }
+
+    /// The first `len` bytes of `bytes`, taken as they are.
+    fn filled(bytes: [u8; MAX_TAG_LEN], len: usize) -> Self {
+        Self {
+            bytes,
+            len: u8::try_from(len.min(MAX_TAG_LEN)).unwrap_or(u8::MAX),
+        }
     }
 
     pub(crate) fn as_bytes(&self) -> &[u8] {
@@ -379,8 +387,12 @@ fn tag_matches<const N: usize>(
 ) -> Option<Material> {
     let mut tag = [0u8; MAX_TAG_LEN];
     let len = mac.tag_of(message, &mut tag);
-    let tag = tag.get(..len).unwrap_or_default();
-    any_matches(tag, candidates.for_key(index, Kind::Tag)).then(|| Material::new(tag))
+    let matched = any_matches(
+        tag.get(..len).unwrap_or_default(),
+        candidates.for_key(index, Kind::Tag),
+    );
+    // The tag's own buffer becomes the proof: no second buffer to zero and copy into.
+    matched.then(|| Material::filled(tag, len))
 }
 
 /// Every key's running state for one delivery.
