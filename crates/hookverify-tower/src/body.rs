@@ -26,13 +26,6 @@ impl VerifiedBody {
     }
 }
 
-impl VerifiedBody {
-    /// The bytes not read yet (a shared clone, not a copy).
-    pub(crate) fn bytes(&self) -> Bytes {
-        self.data.clone().unwrap_or_default()
-    }
-}
-
 impl From<Bytes> for VerifiedBody {
     fn from(bytes: Bytes) -> Self {
         Self::new(bytes)

@@ -44,7 +44,7 @@ pin_project! {
         },
         // Verified; the replay guard claims it before the inner service may have it.
         Admitting {
-            admit: Pin<Box<dyn Future<Output = Admission> + Send>>,
+            admit: Admit,
             request: Option<Request<VerifiedBody>>,
             inner: Option<S>,
         },
@@ -137,11 +137,11 @@ where
                     deadline,
                     pending,
                 } => match ready!(pending.poll_body(body, deadline, cx)) {
-                    Ok(Outcome::Delivery(request)) => {
+                    Ok(Outcome::Delivery { request, admit }) => {
                         let inner = pending.inner.take().expect("the service is taken once");
-                        match &pending.guard {
-                            Some(guard) => State::Admitting {
-                                admit: admit(guard, &pending.verifier, &request),
+                        match admit {
+                            Some(admit) => State::Admitting {
+                                admit,
                                 request: Some(request),
                                 inner: Some(inner),
                             },
@@ -219,23 +219,8 @@ where
     }
 }
 
-/// The guard's claim on a verified request, as an owned future.
-fn admit(
-    guard: &Guard,
-    verifier: &Verifier,
-    request: &Request<VerifiedBody>,
-) -> Pin<Box<dyn Future<Output = Admission> + Send>> {
-    let (guard, verifier) = (guard.clone(), verifier.clone());
-    let verified = request
-        .extensions()
-        .get::<hookverify_core::Verified>()
-        .cloned();
-    let body = request.body().bytes();
-    Box::pin(async move {
-        let verified = verified.expect("a delivery carries its Verified");
-        guard.admit(&verifier, &verified, &body).await
-    })
-}
+/// The replay guard's claim on a verified delivery, as an owned future.
+type Admit = Pin<Box<dyn Future<Output = Admission> + Send>>;
 
 /// A request whose body verified: a delivery for the inner service, or a signed handshake
 /// to answer in its place.
@@ -244,7 +229,11 @@ fn admit(
     reason = "moved once, straight into the next state"
 )]
 enum Outcome {
-    Delivery(Request<VerifiedBody>),
+    /// With the guard's claim to make first, when the layer has a guard.
+    Delivery {
+        request: Request<VerifiedBody>,
+        admit: Option<Admit>,
+    },
     Handshake(HandshakeAnswer),
 }
 
@@ -275,8 +264,13 @@ impl<S, R> Pending<S, R> {
         if let Some(notice) = self.verifier.notice(&parts.headers, &bytes) {
             parts.extensions.insert(notice);
         }
+        let admit = self.guard.as_ref().map(|guard| -> Admit {
+            let (guard, verifier) = (guard.clone(), self.verifier.clone());
+            let (verified, bytes) = (verified.clone(), bytes.clone());
+            Box::pin(async move { guard.admit(&verifier, &verified, &bytes).await })
+        });
         parts.extensions.insert(verified);
         let request = Request::from_parts(parts, VerifiedBody::new(bytes));
-        Poll::Ready(Ok(Outcome::Delivery(request)))
+        Poll::Ready(Ok(Outcome::Delivery { request, admit }))
     }
 }
