@@ -59,6 +59,7 @@ pub struct Guard {
     inner: Arc<Config>,
 }
 
+#[derive(Clone)]
 struct Config {
     store: Arc<dyn Store>,
     scope: String,
@@ -107,15 +108,9 @@ impl Guard {
         }
     }
 
-    fn with(self, change: impl FnOnce(&mut Config)) -> Self {
-        let mut config = Arc::try_unwrap(self.inner).unwrap_or_else(|shared| Config {
-            store: Arc::clone(&shared.store),
-            scope: shared.scope.clone(),
-            events: shared.events.clone(),
-            ..*shared
-        });
-        change(&mut config);
-        Self::from_config(config)
+    fn with(mut self, change: impl FnOnce(&mut Config)) -> Self {
+        change(Arc::make_mut(&mut self.inner));
+        self
     }
 
     /// Keys are scoped by `scope` (a tenant, a route): two scopes never share a key, so one
@@ -214,7 +209,11 @@ impl Guard {
         };
         // The store counts lifetimes on its own clock: hand it durations from the verifier's.
         let ttl = until.duration_since(now).unwrap_or_default();
-        let claimed = self.call(config.store.claim(&key, config.in_flight)).await;
+        let claimed = timed(
+            config.store_timeout,
+            config.store.claim(&key, config.in_flight),
+        )
+        .await;
         let refused = match claimed {
             Ok(Claim::Claimed(token)) => {
                 return Admission::Proceed(Ticket {
@@ -255,13 +254,6 @@ impl Guard {
             return Admission::Proceed(Ticket::unclaimed(delivery(seen)));
         }
         Admission::Refuse(refused)
-    }
-
-    async fn call<T>(
-        &self,
-        future: impl Future<Output = Result<T, StoreError>>,
-    ) -> Result<T, StoreError> {
-        timed(self.inner.store_timeout, future).await
     }
 }
 
@@ -432,12 +424,18 @@ impl Ticket {
         async move {
             let Some(held) = claim else { return };
             let outcome = if handled {
-                timed(held.timeout, held.store.commit(&key, held.token, held.ttl)).await
+                timed(held.timeout, held.store.commit(&key, held.ttl)).await
             } else {
                 timed(held.timeout, held.store.release(&key, held.token)).await
             };
             if let Err(error) = outcome {
-                tracing::warn!(%error, handled, "webhook replay store: claim not settled");
+                // Committed or not, the claim expires after the in-flight timeout; until then
+                // the provider's retries of this delivery are answered 409.
+                tracing::warn!(
+                    %error,
+                    handled,
+                    "webhook replay store: claim not settled; it expires after the in-flight timeout"
+                );
             }
         }
     }

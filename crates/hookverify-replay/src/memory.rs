@@ -205,12 +205,7 @@ impl Store for MemoryStore {
         Box::pin(std::future::ready(Ok(claim)))
     }
 
-    fn commit<'a>(
-        &'a self,
-        key: &'a ReplayKey,
-        _token: ClaimToken,
-        ttl: Duration,
-    ) -> StoreFuture<'a, ()> {
+    fn commit<'a>(&'a self, key: &'a ReplayKey, ttl: Duration) -> StoreFuture<'a, ()> {
         self.commit_now(key, ttl);
         Box::pin(std::future::ready(Ok(())))
     }

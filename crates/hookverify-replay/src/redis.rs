@@ -121,12 +121,7 @@ impl Store for RedisStore {
         })
     }
 
-    fn commit<'a>(
-        &'a self,
-        key: &'a ReplayKey,
-        _token: ClaimToken,
-        ttl: Duration,
-    ) -> StoreFuture<'a, ()> {
+    fn commit<'a>(&'a self, key: &'a ReplayKey, ttl: Duration) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
             let options =

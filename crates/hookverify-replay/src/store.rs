@@ -37,16 +37,13 @@ impl ClaimToken {
         static PROCESS: OnceLock<u64> = OnceLock::new();
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let process = *PROCESS.get_or_init(|| {
-            let mut bytes = [0u8; 8];
-            // Without entropy, the time still tells instances apart in practice.
-            if getrandom::fill(&mut bytes).is_err() {
+            // Without entropy, the process id and the time still tell instances apart.
+            getrandom::u64().unwrap_or_else(|_| {
                 let nanos = SystemTime::now()
                     .duration_since(SystemTime::UNIX_EPOCH)
-                    .map_or(0, |since| since.as_nanos());
-                let low = u64::try_from(nanos & u128::from(u64::MAX)).unwrap_or_default();
-                bytes = (low ^ u64::from(std::process::id())).to_le_bytes();
-            }
-            u64::from_le_bytes(bytes)
+                    .map_or(0, |since| since.subsec_nanos());
+                u64::from(nanos) << 32 | u64::from(std::process::id())
+            })
         });
         let count = COUNTER.fetch_add(1, Ordering::Relaxed);
         Self(u128::from(process) << 64 | u128::from(count))
@@ -92,13 +89,9 @@ pub trait Store: Send + Sync + 'static {
     /// instances whose clocks differ still agree on when a key expires.
     fn claim<'a>(&'a self, key: &'a ReplayKey, ttl: Duration) -> StoreFuture<'a, Claim>;
 
-    /// Marks `key` done for `ttl`: its handler succeeded.
-    fn commit<'a>(
-        &'a self,
-        key: &'a ReplayKey,
-        token: ClaimToken,
-        ttl: Duration,
-    ) -> StoreFuture<'a, ()>;
+    /// Marks `key` done for `ttl`: its handler succeeded. Whoever holds the claim by then, the
+    /// delivery was handled, so the mark is unconditional.
+    fn commit<'a>(&'a self, key: &'a ReplayKey, ttl: Duration) -> StoreFuture<'a, ()>;
 
     /// Frees `key` if the claim `token` still holds it: its handler failed, so the provider's
     /// retry must be handled.
@@ -110,13 +103,8 @@ impl<S: Store + ?Sized> Store for Arc<S> {
         (**self).claim(key, ttl)
     }
 
-    fn commit<'a>(
-        &'a self,
-        key: &'a ReplayKey,
-        token: ClaimToken,
-        ttl: Duration,
-    ) -> StoreFuture<'a, ()> {
-        (**self).commit(key, token, ttl)
+    fn commit<'a>(&'a self, key: &'a ReplayKey, ttl: Duration) -> StoreFuture<'a, ()> {
+        (**self).commit(key, ttl)
     }
 
     fn release<'a>(&'a self, key: &'a ReplayKey, token: ClaimToken) -> StoreFuture<'a, ()> {

@@ -23,11 +23,11 @@ const MINUTE: Duration = Duration::from_secs(60);
 /// Claim, duplicate, commit, release: the contract every store keeps.
 async fn keeps_the_claim_contract(store: &dyn Store) {
     let first = key("evt_contract_1");
-    let Claim::Claimed(token) = store.claim(&first, MINUTE).await.unwrap() else {
+    let Claim::Claimed(_) = store.claim(&first, MINUTE).await.unwrap() else {
         panic!("a free key is claimed");
     };
     assert_eq!(store.claim(&first, MINUTE).await.unwrap(), Claim::InFlight);
-    store.commit(&first, token, MINUTE).await.unwrap();
+    store.commit(&first, MINUTE).await.unwrap();
     assert_eq!(store.claim(&first, MINUTE).await.unwrap(), Claim::Done);
 
     let second = key("evt_contract_2");
@@ -98,10 +98,10 @@ async fn memory_expiry_is_exact_at_the_boundary() {
     clock.set(1_000_000);
     let store = MemoryStore::new().with_clock(clock.clone());
     let ttl = Duration::from_secs(5);
-    let Claim::Claimed(token) = store.claim(&key("evt_exact"), MINUTE).await.unwrap() else {
+    let Claim::Claimed(_) = store.claim(&key("evt_exact"), MINUTE).await.unwrap() else {
         panic!("a free key is claimed");
     };
-    store.commit(&key("evt_exact"), token, ttl).await.unwrap();
+    store.commit(&key("evt_exact"), ttl).await.unwrap();
     clock.set(1_004_999);
     assert_eq!(
         store.claim(&key("evt_exact"), MINUTE).await.unwrap(),
