@@ -79,42 +79,6 @@ impl StripeEvent {
     }
 }
 
-#[allow(
-    dead_code,
-    reason = "receiver_actix verifies in extractors, which take no replay guard yet"
-)]
-/// The replay store every route shares: Redis at `REDIS_URL` (several instances), else one in
-/// memory. Each route guards against replays; Stripe's also handles each event once.
-pub(crate) async fn store() -> Result<std::sync::Arc<dyn hookverify::replay::Store>, String> {
-    use hookverify::replay::{MemoryStore, RedisStore};
-    match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => {
-            let store = RedisStore::connect(&url)
-                .await
-                .map_err(|err| format!("REDIS_URL: {err}"))?;
-            Ok(std::sync::Arc::new(store))
-        }
-        _ => Ok(std::sync::Arc::new(MemoryStore::new())),
-    }
-}
-
-#[allow(
-    dead_code,
-    reason = "receiver_actix verifies in extractors, which take no replay guard yet"
-)]
-/// The guard of `provider`'s route over `store`.
-pub(crate) fn guard(
-    provider: &str,
-    store: &std::sync::Arc<dyn hookverify::replay::Store>,
-) -> hookverify::replay::Guard {
-    let guard = hookverify::replay::Guard::new(std::sync::Arc::clone(store)).scope(provider);
-    if provider == "stripe" {
-        guard.idempotency()
-    } else {
-        guard
-    }
-}
-
 /// A Slack Events API envelope.
 #[derive(Deserialize)]
 pub(crate) struct SlackEnvelope {
