@@ -28,7 +28,8 @@
 //! | `actix` | [`actix`]: middleware and extractors for actix-web | no |
 //! | `replay` | [`replay`]: the replay guard, idempotency and the in-memory store (on with either adapter) | no |
 //! | `redis` | `replay::RedisStore`, for services of several instances | no |
-//! | `full`  | every adapter, Redis, every scheme and body format | no |
+//! | `metrics` | deliveries by scheme and outcome, their duration, and matches per key index, through the [`metrics`](https://docs.rs/metrics) facade (see `log`) | no |
+//! | `full`  | every adapter, Redis, every scheme and body format, metrics | no |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -156,6 +156,7 @@ impl Service<Request> for ExpectContinue {
                     &error,
                     verifier.scheme().name(),
                     self.limits.log_level,
+                    hookverify_core::log::Timer::start(),
                 );
                 Err(WebhookError::Verify(error).into())
             }

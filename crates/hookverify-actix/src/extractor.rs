@@ -11,6 +11,7 @@ use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use bytes::Bytes;
 use futures_core::future::LocalBoxFuture;
 use hookverify_core::format::FormatError;
+use hookverify_core::log::Timer;
 use hookverify_core::{HandshakeAnswer, Notice, Verified, Verifier, VerifyError};
 use serde::de::DeserializeOwned;
 use tracing::Level;
@@ -148,6 +149,7 @@ impl<K: Into<Verifier> + Clone + 'static> FromRequest for VerifiedWebhook<K> {
     type Future = LocalBoxFuture<'static, Result<Self, WebhookError>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let timer = Timer::start();
         let Some(verifier) = verifier_of::<K>(request) else {
             return Box::pin(ready(Err(WebhookError::MissingVerifier)));
         };
@@ -156,14 +158,14 @@ impl<K: Into<Verifier> + Clone + 'static> FromRequest for VerifiedWebhook<K> {
         if let Some(outcome) =
             verifier.unsigned_handshake(request.method().as_str(), request.uri().query())
         {
-            return Box::pin(ready(Err(handshake(outcome, &verifier, level))));
+            return Box::pin(ready(Err(handshake(outcome, &verifier, level, timer))));
         }
         let body = verifier
             .begin(crate::head::core_request(request.head()), verifier.now())
             .and_then(|verification| limits.admit(verification, request.headers()));
         let body = match body {
             Ok(body) => body,
-            Err(error) => return Box::pin(ready(Err(rejected(error, &verifier, level)))),
+            Err(error) => return Box::pin(ready(Err(rejected(error, &verifier, level, timer)))),
         };
         let payload = payload.take();
         // The request is shared (`Rc`): keeping it costs no copy of the headers.
@@ -172,11 +174,12 @@ impl<K: Into<Verifier> + Clone + 'static> FromRequest for VerifiedWebhook<K> {
             let (verified, body) = limits
                 .read(body, payload)
                 .await
-                .map_err(|error| rejected(error, &verifier, level))?;
+                .map_err(|error| rejected(error, &verifier, level, timer))?;
             if let Some(outcome) = verifier.signed_handshake(&verified, request.headers(), &body) {
-                return Err(handshake(outcome, &verifier, level));
+                return Err(handshake(outcome, &verifier, level, timer));
             }
             let notice = verifier.notice(request.headers(), &body);
+            hookverify_core::log::verified(&verified, verifier.scheme().name(), timer);
             Ok(Self {
                 verified,
                 body,
@@ -316,8 +319,8 @@ fn verifier_of<K: Into<Verifier> + Clone + 'static>(request: &HttpRequest) -> Op
 }
 
 /// A rejection, logged at `level`.
-fn rejected(error: VerifyError, verifier: &Verifier, level: Level) -> WebhookError {
-    hookverify_core::log::rejection(&error, verifier.scheme().name(), level);
+fn rejected(error: VerifyError, verifier: &Verifier, level: Level, timer: Timer) -> WebhookError {
+    hookverify_core::log::rejection(&error, verifier.scheme().name(), level, timer);
     WebhookError::Verify(error)
 }
 
@@ -326,13 +329,14 @@ fn handshake(
     outcome: Result<HandshakeAnswer, VerifyError>,
     verifier: &Verifier,
     level: Level,
+    timer: Timer,
 ) -> WebhookError {
     match outcome {
         Ok(answer) => {
-            hookverify_core::log::handshake(&answer, verifier.scheme().name());
+            hookverify_core::log::handshake(&answer, verifier.scheme().name(), timer);
             WebhookError::Handshake(answer)
         }
-        Err(error) => rejected(error, verifier, level),
+        Err(error) => rejected(error, verifier, level, timer),
     }
 }
 

@@ -10,8 +10,9 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::{Error, HttpMessage as _, HttpRequest, HttpResponse, ResponseError as _};
 use futures_core::future::LocalBoxFuture;
+use hookverify_core::log::Timer;
 use hookverify_core::{BodyBudget, HandshakeAnswer, Verifier, VerifyError};
-use hookverify_replay::{Admission, Guard, Refusal};
+use hookverify_replay::{Admission, Guard, Refusal, Tenants};
 
 use crate::WebhookError;
 use crate::body::BodyLimits;
@@ -68,10 +69,29 @@ pub struct VerifyWebhook {
 /// What the middleware factory hands to each worker's service.
 #[derive(Clone)]
 struct Config {
-    verifier: Verifier,
+    keys: Keys,
     limits: BodyLimits,
     error_handler: Option<Arc<ErrorHandler>>,
     guard: Option<Guard>,
+}
+
+/// Where a route's keys come from.
+#[derive(Clone, Debug)]
+enum Keys {
+    /// One verifier for every delivery.
+    One(Verifier),
+    /// A verifier per tenant, named by the request and loaded by the service's resolver.
+    PerTenant(Tenants),
+}
+
+impl Keys {
+    /// The scheme's name, for logs and metrics before a verifier is known.
+    fn scheme(&self) -> &str {
+        match self {
+            Self::One(verifier) => verifier.scheme().name(),
+            Self::PerTenant(tenants) => tenants.scheme(),
+        }
+    }
 }
 
 impl VerifyWebhook {
@@ -79,9 +99,48 @@ impl VerifyWebhook {
     /// deadline and no shared budget. Timestamps are checked against the verifier's clock
     /// ([`Verifier::now`]).
     pub fn new(verifier: Verifier) -> Self {
+        Self::with_keys(Keys::One(verifier))
+    }
+
+    /// Middleware for a route that receives the deliveries of many tenants, each verified with
+    /// its own keys: [`Tenants`] names the tenant of each request and loads (and caches) its
+    /// verifier. Before anything else the middleware looks the tenant up: a request naming no
+    /// known tenant is answered 401, and one whose keys cannot be loaded now 503 (never 401:
+    /// the provider retries). Then everything goes as with [`new`](Self::new), with the
+    /// tenant's verifier.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use actix_web::{App, web};
+    /// use hookverify_actix::VerifyWebhook;
+    /// use hookverify_core::{Scheme, Verifier};
+    /// use hookverify_replay::{Head, Tenants};
+    ///
+    /// let tenants = Tenants::new(
+    ///     Scheme::stripe(),
+    ///     |head: &Head<'_>| head.path().strip_prefix("/stripe/").map(str::to_owned),
+    ///     |tenant: String| async move {
+    ///         // Look the tenant's secret up in the database.
+    ///         let secret = (tenant == "acme").then_some("whsec_test_only_acme");
+    ///         secret.map(Verifier::stripe).transpose()
+    ///     },
+    /// );
+    /// let app = App::new().service(
+    ///     web::resource("/stripe/{tenant}")
+    ///         .wrap(VerifyWebhook::for_tenants(tenants))
+    ///         .route(web::post().to(|| async { "ok" })),
+    /// );
+    /// # let _ = app;
+    /// ```
+    pub fn for_tenants(tenants: Tenants) -> Self {
+        Self::with_keys(Keys::PerTenant(tenants))
+    }
+
+    fn with_keys(keys: Keys) -> Self {
         Self {
             config: Config {
-                verifier,
+                keys,
                 limits: BodyLimits::default(),
                 error_handler: None,
                 guard: None,
@@ -161,7 +220,7 @@ impl VerifyWebhook {
 impl fmt::Debug for VerifyWebhook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyWebhook")
-            .field("verifier", &self.config.verifier)
+            .field("keys", &self.config.keys)
             .field("limits", &self.config.limits)
             .field("error_handler", &self.config.error_handler.is_some())
             .field("guard", &self.config.guard)
@@ -197,7 +256,7 @@ pub struct VerifyWebhookMiddleware<S> {
 impl<S> fmt::Debug for VerifyWebhookMiddleware<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyWebhookMiddleware")
-            .field("verifier", &self.config.verifier)
+            .field("keys", &self.config.keys)
             .finish_non_exhaustive()
     }
 }
@@ -213,92 +272,143 @@ where
 
     forward_ready!(service);
 
-    fn call(&self, mut request: ServiceRequest) -> Self::Future {
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let timer = Timer::start();
         let config = Rc::clone(&self.config);
-
-        // 1. An unsigned handshake (Meta's, Dropbox's, Graph's) is answered from its method and
-        //    query alone; the handler never sees it.
-        if let Some(outcome) = config
-            .verifier
-            .unsigned_handshake(request.method().as_str(), request.uri().query())
-        {
-            return Box::pin(ready(Ok(match outcome {
-                Ok(answer) => answered(request, answer, &config),
-                Err(error) => reject(request, error, &config),
-            })));
-        }
-
-        // 2. The head alone: unsigned, malformed and stale deliveries stop here, unread.
-        let head = crate::head::core_request(request.head());
-        let verification = match config.verifier.begin(head, config.verifier.now()) {
-            Ok(verification) => verification,
-            Err(error) => return Box::pin(ready(Ok(reject(request, error, &config)))),
-        };
-
-        // 3. Nor is a payload announced larger than the limit, nor one the budget has no room
-        //    for.
-        let body = match config.limits.admit(verification, request.headers()) {
-            Ok(body) => body,
-            Err(error) => return Box::pin(ready(Ok(reject(request, error, &config)))),
-        };
-
-        // 4. Stream the payload through the MAC; answer a signed handshake, or hand the payload
-        //    on as if untouched.
         let service = Rc::clone(&self.service);
-        Box::pin(async move {
-            let payload = request.take_payload();
-            let (verified, bytes) = match config.limits.read(body, payload).await {
-                Ok(done) => done,
-                Err(error) => return Ok(reject(request, error, &config)),
-            };
-            match config
-                .verifier
-                .signed_handshake(&verified, request.headers(), &bytes)
-            {
-                Some(Ok(answer)) => return Ok(answered(request, answer, &config)),
-                Some(Err(error)) => return Ok(reject(request, error, &config)),
-                None => {}
+
+        // 0. A route of many tenants first finds this one's keys: at once from the cache, or
+        //    by waiting for the resolver.
+        let lookup = match &config.keys {
+            Keys::One(verifier) => Ok(Ok(verifier.clone())),
+            Keys::PerTenant(tenants) => tenants
+                .lookup(&crate::head::tenant_head(request.head()))
+                .now(),
+        };
+        match lookup {
+            Ok(Ok(verifier)) => verify(service, config, verifier, request, timer),
+            Ok(Err(error)) => {
+                let scheme = config.keys.scheme().to_owned();
+                Box::pin(ready(Ok(reject(request, error, &config, &scheme, timer))))
             }
-            if let Some(notice) = config.verifier.notice(request.headers(), &bytes) {
-                request.extensions_mut().insert(notice);
-            }
-            let ticket = match &config.guard {
-                Some(guard) => match guard.admit(&config.verifier, &verified, &bytes).await {
-                    Admission::Proceed(ticket) => {
-                        request.extensions_mut().insert(ticket.delivery().clone());
-                        Some(ticket)
+            Err(lookup) => Box::pin(async move {
+                match lookup.await {
+                    Ok(verifier) => verify(service, config, verifier, request, timer).await,
+                    Err(error) => {
+                        let scheme = config.keys.scheme().to_owned();
+                        Ok(reject(request, error, &config, &scheme, timer))
                     }
-                    Admission::Refuse(refusal) => return Ok(refuse(request, &refusal)),
-                },
-                None => None,
-            };
-            request.extensions_mut().insert(verified);
-            request.set_payload(Payload::from(bytes));
-            // A handler that fails or panics drops the ticket, which releases the claim.
-            let response = service.call(request).await?;
-            if let Some(ticket) = ticket {
-                ticket.settle(response.status().is_success()).await;
-            }
-            Ok(response.map_into_left_body())
-        })
+                }
+            }),
+        }
     }
+}
+
+/// Verifies `request` with `verifier` and, when it verified, hands it to `service`.
+fn verify<S, B>(
+    service: Rc<S>,
+    config: Rc<Config>,
+    verifier: Verifier,
+    mut request: ServiceRequest,
+    timer: Timer,
+) -> LocalBoxFuture<'static, Result<ServiceResponse<EitherBody<B>>, Error>>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    let scheme = verifier.scheme().name();
+
+    // 1. An unsigned handshake (Meta's, Dropbox's, Graph's) is answered from its method and
+    //    query alone; the handler never sees it.
+    if let Some(outcome) =
+        verifier.unsigned_handshake(request.method().as_str(), request.uri().query())
+    {
+        return Box::pin(ready(Ok(match outcome {
+            Ok(answer) => answered(request, answer, scheme, timer),
+            Err(error) => reject(request, error, &config, scheme, timer),
+        })));
+    }
+
+    // 2. The head alone: unsigned, malformed and stale deliveries stop here, unread.
+    let head = crate::head::core_request(request.head());
+    let verification = match verifier.begin(head, verifier.now()) {
+        Ok(verification) => verification,
+        Err(error) => {
+            return Box::pin(ready(Ok(reject(request, error, &config, scheme, timer))));
+        }
+    };
+
+    // 3. Nor is a payload announced larger than the limit, nor one the budget has no room
+    //    for.
+    let body = match config.limits.admit(verification, request.headers()) {
+        Ok(body) => body,
+        Err(error) => {
+            return Box::pin(ready(Ok(reject(request, error, &config, scheme, timer))));
+        }
+    };
+
+    // 4. Stream the payload through the MAC; answer a signed handshake, or hand the payload
+    //    on as if untouched.
+    Box::pin(async move {
+        let scheme = verifier.scheme().name();
+        let payload = request.take_payload();
+        let (verified, bytes) = match config.limits.read(body, payload).await {
+            Ok(done) => done,
+            Err(error) => return Ok(reject(request, error, &config, scheme, timer)),
+        };
+        match verifier.signed_handshake(&verified, request.headers(), &bytes) {
+            Some(Ok(answer)) => return Ok(answered(request, answer, scheme, timer)),
+            Some(Err(error)) => return Ok(reject(request, error, &config, scheme, timer)),
+            None => {}
+        }
+        if let Some(notice) = verifier.notice(request.headers(), &bytes) {
+            request.extensions_mut().insert(notice);
+        }
+        let ticket = match &config.guard {
+            Some(guard) => match guard.admit(&verifier, &verified, &bytes).await {
+                Admission::Proceed(ticket) => {
+                    request.extensions_mut().insert(ticket.delivery().clone());
+                    Some(ticket)
+                }
+                Admission::Refuse(refusal) => {
+                    return Ok(refuse(request, &refusal, scheme, timer));
+                }
+            },
+            None => None,
+        };
+        hookverify_core::log::verified(&verified, scheme, timer);
+        request.extensions_mut().insert(verified);
+        request.set_payload(Payload::from(bytes));
+        // A handler that fails or panics drops the ticket, which releases the claim.
+        let response = service.call(request).await?;
+        if let Some(ticket) = ticket {
+            ticket.settle(response.status().is_success()).await;
+        }
+        Ok(response.map_into_left_body())
+    })
 }
 
 /// Answers a handshake in the handler's place.
 fn answered<B>(
     request: ServiceRequest,
     answer: HandshakeAnswer,
-    config: &Config,
+    scheme: &str,
+    timer: Timer,
 ) -> ServiceResponse<EitherBody<B>> {
-    hookverify_core::log::handshake(&answer, config.verifier.scheme().name());
+    hookverify_core::log::handshake(&answer, scheme, timer);
     let (http_request, _payload) = request.into_parts();
     ServiceResponse::new(http_request, answer_response(answer)).map_into_right_body()
 }
 
-/// Logs a rejection and answers it, with the error in the response's extensions.
 /// The answer to a delivery the replay guard refused (200 duplicate, 409 in flight, 503 store
 /// failed), with the [`Refusal`] in the response's extensions.
-fn refuse<B>(request: ServiceRequest, refusal: &Refusal) -> ServiceResponse<EitherBody<B>> {
+fn refuse<B>(
+    request: ServiceRequest,
+    refusal: &Refusal,
+    scheme: &str,
+    timer: Timer,
+) -> ServiceResponse<EitherBody<B>> {
+    hookverify_core::log::answered(refusal.outcome(), scheme, timer);
     let (http_request, _payload) = request.into_parts();
     let status = actix_web::http::StatusCode::from_u16(refusal.status())
         .unwrap_or(actix_web::http::StatusCode::OK);
@@ -309,16 +419,15 @@ fn refuse<B>(request: ServiceRequest, refusal: &Refusal) -> ServiceResponse<Eith
     ServiceResponse::new(http_request, response).map_into_right_body()
 }
 
+/// Logs a rejection and answers it, with the error in the response's extensions.
 fn reject<B>(
     request: ServiceRequest,
     error: VerifyError,
     config: &Config,
+    scheme: &str,
+    timer: Timer,
 ) -> ServiceResponse<EitherBody<B>> {
-    hookverify_core::log::rejection(
-        &error,
-        config.verifier.scheme().name(),
-        config.limits.log_level,
-    );
+    hookverify_core::log::rejection(&error, scheme, config.limits.log_level, timer);
     let (http_request, _payload) = request.into_parts();
     let mut response = match &config.error_handler {
         Some(handler) => handler(error.clone(), &http_request),

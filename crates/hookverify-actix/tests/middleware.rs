@@ -443,3 +443,80 @@ async fn the_replay_guard_runs_each_delivery_once_and_lets_failures_retry() {
         assert_eq!(hits.load(Ordering::SeqCst), 2, "{name}");
     }
 }
+
+/// A route of many tenants: each delivery is verified with the keys of the tenant its path
+/// names, loaded once; another tenant's signature, an unknown tenant and no tenant are 401, a
+/// failing resolver 503, and the handler runs for verified deliveries only.
+#[actix_web::test]
+async fn each_tenant_is_verified_with_its_own_keys_and_a_failing_resolver_is_503() {
+    use hookverify_test_support::fixtures::{ACME_SECRET, GLOBEX_SECRET, tenants};
+
+    let loads = Arc::new(AtomicUsize::new(0));
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&hits);
+    let app = test::init_service(
+        App::new()
+            .wrap(VerifyWebhook::for_tenants(tenants(&loads)))
+            .default_service(web::to(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async { "handled" }
+            })),
+    )
+    .await;
+    let signed_by = |secret| signed_headers(&verifier(Scheme::stripe(), &[secret]), BODY, NOW);
+    let deliver = |path: &str, secret| {
+        post(path, &signed_by(secret))
+            .set_payload(BODY)
+            .to_request()
+    };
+
+    for _ in 0..3 {
+        let response = test::call_service(&app, deliver("/tenants/acme", ACME_SECRET)).await;
+        assert_eq!(text(response).await, "handled");
+    }
+    assert_eq!(
+        loads.load(Ordering::SeqCst),
+        1,
+        "acme's keys are loaded once"
+    );
+    let response = test::call_service(&app, deliver("/tenants/globex", GLOBEX_SECRET)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(hits.load(Ordering::SeqCst), 4);
+
+    let cases = [
+        (
+            "/tenants/acme",
+            GLOBEX_SECRET,
+            StatusCode::UNAUTHORIZED,
+            "no signature matches",
+        ),
+        (
+            "/tenants/initech",
+            ACME_SECRET,
+            StatusCode::UNAUTHORIZED,
+            "no keys verify this delivery",
+        ),
+        (
+            "/elsewhere",
+            ACME_SECRET,
+            StatusCode::UNAUTHORIZED,
+            "no keys verify this delivery",
+        ),
+        (
+            "/tenants/down",
+            ACME_SECRET,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the keys for this delivery are unavailable",
+        ),
+    ];
+    for (path, secret, status, message) in cases {
+        let response = test::call_service(&app, deliver(path, secret)).await;
+        assert_eq!(response.status(), status, "{path}");
+        assert_eq!(text(response).await, message, "{path}");
+    }
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        4,
+        "no rejected delivery reaches the handler"
+    );
+}

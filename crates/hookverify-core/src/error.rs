@@ -201,6 +201,18 @@ pub enum VerifyError {
         /// What ran out.
         reason: Overload,
     },
+
+    /// The delivery names no tenant the service knows (a multi-tenant route asked its
+    /// resolver, which has no keys for it). Said like a forged delivery, so that a stranger
+    /// cannot list the tenants. Only adapters produce it. HTTP 401.
+    #[error("no keys verify this delivery")]
+    UnknownTenant,
+
+    /// The tenant's keys could not be loaded now: the resolver failed or took too long.
+    /// Nothing is known to be wrong with the delivery; the provider retries. Only adapters
+    /// produce it. HTTP 503.
+    #[error("the keys for this delivery are unavailable")]
+    KeysUnavailable,
 }
 
 impl VerifyError {
@@ -209,7 +221,7 @@ impl VerifyError {
     /// `401` for an unsigned, forged or stale delivery, `400` for a malformed or ambiguous header,
     /// body field or handshake, or an unreadable body, `403` for a handshake whose verify token
     /// does not match, `408` for a body that arrived too slowly, `413` for an oversized body,
-    /// `503` when the server cannot buffer the body now, `500` when the server did not give a
+    /// `503` when the server cannot buffer the body or load the tenant's keys now, `500` when the server did not give a
     /// URL-signing scheme the request's URL.
     ///
     /// # Examples
@@ -227,7 +239,8 @@ impl VerifyError {
             | Self::TimestampTooOld { .. }
             | Self::TimestampInFuture { .. }
             | Self::SignatureMismatch
-            | Self::SignatureMismatchForUrl { .. } => 401,
+            | Self::SignatureMismatchForUrl { .. }
+            | Self::UnknownTenant => 401,
             Self::MissingHeader { .. }
             | Self::DuplicateHeader { .. }
             | Self::HeaderTooLong { .. }
@@ -242,7 +255,7 @@ impl VerifyError {
             Self::HandshakeTokenMismatch => 403,
             Self::BodyTimeout { .. } => 408,
             Self::BodyTooLarge { .. } => 413,
-            Self::Overloaded { .. } => 503,
+            Self::Overloaded { .. } | Self::KeysUnavailable => 503,
             Self::MissingRequestUrl => 500,
         }
     }
@@ -293,6 +306,8 @@ impl VerifyError {
             Self::BodyUnreadable => "body unreadable",
             Self::BodyTimeout { .. } => "body too slow",
             Self::Overloaded { .. } => "overloaded",
+            Self::UnknownTenant => "unknown tenant",
+            Self::KeysUnavailable => "keys unavailable",
             Self::HandshakeTokenMismatch => "handshake verify token mismatch",
             Self::MalformedHandshake { .. } => "malformed handshake",
         }
@@ -591,6 +606,8 @@ mod tests {
             .status_code(),
             503
         );
+        assert_eq!(VerifyError::UnknownTenant.status_code(), 401);
+        assert_eq!(VerifyError::KeysUnavailable.status_code(), 503);
     }
 
     #[test]

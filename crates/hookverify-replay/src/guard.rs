@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use hookverify_core::log::Outcome;
 use hookverify_core::replay::{self, ReplayKey};
 use hookverify_core::{Verified, Verifier};
 
@@ -339,6 +340,16 @@ impl Refusal {
             Self::Duplicate => "duplicate",
             Self::InFlight => "in_flight",
             Self::Unavailable(_) => "store_error",
+        }
+    }
+
+    /// What became of the delivery, for [`hookverify_core::log::answered`].
+    #[must_use]
+    pub const fn outcome(&self) -> Outcome {
+        match self {
+            Self::Duplicate => Outcome::Duplicate,
+            Self::InFlight => Outcome::InFlight,
+            Self::Unavailable(_) => Outcome::StoreError,
         }
     }
 }

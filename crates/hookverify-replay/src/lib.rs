@@ -18,6 +18,10 @@
 //! keeps the claims, in a [`MemoryStore`] (one process, bounded) or a [`RedisStore`] (several
 //! instances; `redis` feature).
 //!
+//! It also holds what else the adapters need to wait for before a handler runs:
+//! [`Tenants`], the keys of a multi-tenant route, loaded by the service's own resolver (a
+//! database, a vault) and cached.
+//!
 //! # Examples
 //!
 //! The guard as the adapters drive it:
@@ -56,6 +60,7 @@ mod memory;
 #[cfg(feature = "redis")]
 mod redis;
 mod store;
+mod tenants;
 
 pub use crate::guard::{
     Admission, DEFAULT_HORIZON, DEFAULT_IN_FLIGHT, DEFAULT_STORE_TIMEOUT, Delivery, Guard, Refusal,
@@ -65,3 +70,7 @@ pub use crate::memory::{DEFAULT_CAPACITY, MemoryStore};
 #[cfg(feature = "redis")]
 pub use crate::redis::RedisStore;
 pub use crate::store::{Claim, ClaimToken, Store, StoreError, StoreFuture};
+pub use crate::tenants::{
+    DEFAULT_RESOLVE_TIMEOUT, DEFAULT_TENANT_CAPACITY, DEFAULT_TENANT_TTL,
+    DEFAULT_UNKNOWN_TENANT_TTL, Head, Lookup, MAX_TENANT_LEN, ResolveError, Tenants,
+};

@@ -1,9 +1,12 @@
 //! The verifiers, clock and body both adapters' tests use: every verifier's clock stays at
 //! [`NOW`], which deliveries are signed at.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hookverify_core::{Clock, Scheme, SignOptions, Verifier};
+use hookverify_replay::{Head, ResolveError, Tenants};
 
 /// The instant the tests' verifiers live at.
 pub const NOW: u64 = 1_700_000_000;
@@ -97,4 +100,35 @@ pub fn signed_headers(verifier: &Verifier, body: &[u8], secs: u64) -> Vec<(Strin
     verifier
         .sign(body, &SignOptions::at(at(secs)).id(MESSAGE_ID))
         .expect("signing")
+}
+
+/// Where the tenants' Stripe deliveries arrive: `/tenants/{name}`.
+pub const TENANT_ROUTE: &str = "/tenants/";
+/// The Stripe secret of the tenant `acme`.
+pub const ACME_SECRET: &str = "whsec_test-only-acme";
+/// The Stripe secret of the tenant `globex`.
+pub const GLOBEX_SECRET: &str = "whsec_test-only-globex";
+
+/// Stripe keys per tenant, named by the path after [`TENANT_ROUTE`]: `acme` and `globex` are
+/// known (verifiers at [`NOW`]), `down` fails as an unreachable database does, anything else
+/// is unknown. Every resolver call is counted in `loads`.
+#[must_use]
+pub fn tenants(loads: &Arc<AtomicUsize>) -> Tenants {
+    let loads = Arc::clone(loads);
+    Tenants::new(
+        Scheme::stripe(),
+        |head: &Head<'_>| head.path().strip_prefix(TENANT_ROUTE).map(str::to_owned),
+        move |tenant: String| {
+            loads.fetch_add(1, Ordering::SeqCst);
+            async move {
+                let secret = match tenant.as_str() {
+                    "acme" => ACME_SECRET,
+                    "globex" => GLOBEX_SECRET,
+                    "down" => return Err(ResolveError::from("the database is unreachable")),
+                    _ => return Ok(None),
+                };
+                Ok(Some(verifier(Scheme::stripe(), &[secret])))
+            }
+        },
+    )
 }

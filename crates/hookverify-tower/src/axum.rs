@@ -97,6 +97,7 @@ use axum_core::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum_core::response::{IntoResponse, Response};
 use bytes::Bytes;
 use hookverify_core::format::FormatError;
+use hookverify_core::log::Timer;
 use hookverify_core::{BodyBudget, HandshakeAnswer, Notice, Verified, Verifier, VerifyError};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
@@ -237,6 +238,7 @@ where
     type Rejection = WebhookRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let timer = Timer::start();
         let verifier: Verifier = K::from_ref(state).into();
         let limits = request
             .extensions()
@@ -245,11 +247,11 @@ where
             .unwrap_or_default();
         let scheme = verifier.scheme().name();
         let reject = |error| {
-            hookverify_core::log::rejection(&error, scheme, limits.log_level);
+            hookverify_core::log::rejection(&error, scheme, limits.log_level, timer);
             WebhookRejection::Verify(error)
         };
         let answer = |answer: HandshakeAnswer| {
-            hookverify_core::log::handshake(&answer, scheme);
+            hookverify_core::log::handshake(&answer, scheme, timer);
             WebhookRejection::Handshake(answer)
         };
         if let Some(outcome) =
@@ -275,6 +277,7 @@ where
             return Err(outcome.map_or_else(reject, answer));
         }
         let notice = verifier.notice(&parts.headers, &body);
+        hookverify_core::log::verified(&verified, scheme, timer);
         Ok(Self {
             verified,
             body,

@@ -1,6 +1,7 @@
 //! [`ResponseFuture`]: buffering and verifying the body, then calling the inner service.
 
-use hookverify_core::{BufferedVerification, HandshakeAnswer, Verifier, VerifyError};
+use hookverify_core::log::{self, Timer};
+use hookverify_core::{BufferedVerification, HandshakeAnswer, Verified, Verifier, VerifyError};
 use hookverify_replay::{Admission, Guard, Ticket};
 use http::request::Parts;
 use http::{Request, Response};
@@ -15,6 +16,7 @@ use tracing::Level;
 
 use crate::buffer::{BodyLimits, Buffering};
 use crate::rejection::{answer, refuse, reject};
+use crate::service::{Resolving, start};
 use crate::{BoxError, RejectionResponse, VerifiedBody};
 
 pin_project! {
@@ -34,6 +36,10 @@ pin_project! {
     where
         S: Service<Request<VerifiedBody>>,
     {
+        // Waiting for the tenant's keys, before anything else.
+        Resolving {
+            resolving: Option<Resolving<S, ReqBody, R>>,
+        },
         // Reading the body through the MAC, within the deadline if there is one.
         Buffering {
             #[pin]
@@ -47,6 +53,7 @@ pin_project! {
             admit: Admit,
             request: Option<Request<VerifiedBody>>,
             inner: Option<S>,
+            timer: Timer,
         },
         // Verified (and claimed): the inner service has the request.
         Calling {
@@ -76,6 +83,7 @@ struct Pending<S, R> {
     guard: Option<Guard>,
     inner: Option<S>,
     rejection: R,
+    timer: Timer,
 }
 
 impl<S, ReqBody, R> ResponseFuture<S, ReqBody, R>
@@ -90,6 +98,18 @@ where
         }
     }
 
+    pub(crate) const fn resolving(resolving: Resolving<S, ReqBody, R>) -> Self {
+        Self {
+            state: State::Resolving {
+                resolving: Some(resolving),
+            },
+        }
+    }
+
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the one place a request's pieces become its future"
+    )]
     pub(crate) fn buffering(
         request: Request<ReqBody>,
         verifier: Verifier,
@@ -98,6 +118,7 @@ where
         guard: Option<Guard>,
         inner: S,
         rejection: R,
+        timer: Timer,
     ) -> Self {
         let (parts, stream) = request.into_parts();
         Self {
@@ -112,6 +133,7 @@ where
                     guard,
                     inner: Some(inner),
                     rejection,
+                    timer,
                 },
             },
         }
@@ -120,11 +142,11 @@ where
 
 impl<S, ReqBody, R, ResBody> Future for ResponseFuture<S, ReqBody, R>
 where
-    S: Service<Request<VerifiedBody>, Response = Response<ResBody>>,
+    S: Service<Request<VerifiedBody>, Response = Response<ResBody>> + Clone,
     ReqBody: Body,
     ReqBody::Error: Into<BoxError>,
     ResBody: From<String>,
-    R: RejectionResponse<ResBody>,
+    R: RejectionResponse<ResBody> + Clone,
 {
     type Output = Result<Response<ResBody>, S::Error>;
 
@@ -132,6 +154,11 @@ where
         let mut this = self.project();
         loop {
             let next = match this.state.as_mut().project() {
+                StateProj::Resolving { resolving } => {
+                    let waiting = resolving.as_mut().expect("resolved once");
+                    let looked_up = ready!(Pin::new(&mut waiting.lookup).poll(cx));
+                    resolving.take().expect("resolved once").resume(looked_up)
+                }
                 StateProj::Buffering {
                     body,
                     deadline,
@@ -139,17 +166,24 @@ where
                 } => match ready!(pending.poll_body(body, deadline, cx)) {
                     Ok(Outcome::Delivery { request, admit }) => {
                         let inner = pending.inner.take().expect("the service is taken once");
-                        match admit {
-                            Some(admit) => State::Admitting {
+                        if let Some(admit) = admit {
+                            State::Admitting {
                                 admit,
                                 request: Some(request),
                                 inner: Some(inner),
-                            },
-                            None => State::call(inner, request, None),
+                                timer: pending.timer,
+                            }
+                        } else {
+                            record_verified(&request, pending.timer);
+                            State::call(inner, request, None)
                         }
                     }
                     Ok(Outcome::Handshake(handshake)) => State::Rejected {
-                        response: Some(answer(handshake, pending.verifier.scheme().name())),
+                        response: Some(answer(
+                            handshake,
+                            pending.verifier.scheme().name(),
+                            pending.timer,
+                        )),
                     },
                     Err(error) => {
                         let scheme = pending.verifier.scheme().name();
@@ -159,6 +193,7 @@ where
                                 error,
                                 scheme,
                                 pending.log_level,
+                                pending.timer,
                             )),
                         }
                     }
@@ -167,18 +202,26 @@ where
                     admit,
                     request,
                     inner,
+                    timer,
                 } => {
                     let admission = ready!(admit.as_mut().poll(cx));
                     let mut request = request.take().expect("admitted once");
                     let inner = inner.take().expect("the service is taken once");
                     match admission {
                         Admission::Proceed(ticket) => {
+                            record_verified(&request, *timer);
                             request.extensions_mut().insert(ticket.delivery().clone());
                             State::call(inner, request, Some(ticket))
                         }
-                        Admission::Refuse(refusal) => State::Rejected {
-                            response: Some(refuse(&refusal)),
-                        },
+                        Admission::Refuse(refusal) => {
+                            let scheme = request
+                                .extensions()
+                                .get::<Verified>()
+                                .map_or("", Verified::scheme);
+                            State::Rejected {
+                                response: Some(refuse(&refusal, scheme, *timer)),
+                            }
+                        }
                     }
                 }
                 StateProj::Calling { future, ticket } => {
@@ -216,6 +259,56 @@ where
             future: inner.call(request),
             ticket,
         }
+    }
+}
+
+impl<S, ReqBody, R, ResBody> Resolving<S, ReqBody, R>
+where
+    S: Service<Request<VerifiedBody>, Response = Response<ResBody>> + Clone,
+    ReqBody: Body,
+    ResBody: From<String>,
+    R: RejectionResponse<ResBody> + Clone,
+{
+    /// Goes on once the tenant's keys are known: verifying with them, or answering why there
+    /// are none.
+    fn resume(self, looked_up: Result<Verifier, VerifyError>) -> State<S, ReqBody, R> {
+        let Self {
+            request,
+            config,
+            mut inner,
+            mut rejection,
+            timer,
+            ..
+        } = self;
+        match looked_up {
+            Ok(verifier) => {
+                let ResponseFuture { state } = start(
+                    verifier,
+                    &config,
+                    request,
+                    &mut inner,
+                    &mut rejection,
+                    timer,
+                );
+                state
+            }
+            Err(error) => State::Rejected {
+                response: Some(reject(
+                    &mut rejection,
+                    error,
+                    config.keys.scheme(),
+                    config.limits.log_level,
+                    timer,
+                )),
+            },
+        }
+    }
+}
+
+/// Records a delivery handed to the inner service, by the [`Verified`] in its extensions.
+fn record_verified(request: &Request<VerifiedBody>, timer: Timer) {
+    if let Some(verified) = request.extensions().get::<Verified>() {
+        log::verified(verified, verified.scheme(), timer);
     }
 }
 

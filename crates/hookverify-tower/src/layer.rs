@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use hookverify_core::{BodyBudget, Verifier};
-use hookverify_replay::Guard;
+use hookverify_replay::{Guard, Tenants};
 use tower_layer::Layer;
 
 use crate::buffer::BodyLimits;
@@ -23,9 +23,28 @@ pub struct VerifyWebhookLayer<R = DefaultRejectionResponse> {
 /// What a layer and its services share.
 #[derive(Clone)]
 pub(crate) struct Config {
-    pub(crate) verifier: Verifier,
+    pub(crate) keys: Keys,
     pub(crate) limits: BodyLimits,
     pub(crate) guard: Option<Guard>,
+}
+
+/// Where a route's keys come from.
+#[derive(Clone, Debug)]
+pub(crate) enum Keys {
+    /// One verifier for every delivery.
+    One(Verifier),
+    /// A verifier per tenant, named by the request and loaded by the service's resolver.
+    PerTenant(Tenants),
+}
+
+impl Keys {
+    /// The scheme's name, for logs and metrics before a verifier is known.
+    pub(crate) fn scheme(&self) -> &str {
+        match self {
+            Self::One(verifier) => verifier.scheme().name(),
+            Self::PerTenant(tenants) => tenants.scheme(),
+        }
+    }
 }
 
 impl VerifyWebhookLayer {
@@ -33,9 +52,46 @@ impl VerifyWebhookLayer {
     /// no shared body budget and [`DefaultRejectionResponse`]. Timestamps are checked against
     /// the verifier's clock ([`Verifier::now`]).
     pub fn new(verifier: Verifier) -> Self {
+        Self::with_keys(Keys::One(verifier))
+    }
+
+    /// A layer for a route that receives the deliveries of many tenants, each verified with
+    /// its own keys: [`Tenants`] names the tenant of each request and loads (and caches) its
+    /// verifier. Before anything else, the layer looks the tenant up: a request naming no
+    /// known tenant is answered 401, and one whose keys cannot be loaded now 503 (never 401:
+    /// the provider retries). Then everything goes as with [`new`](Self::new), with the
+    /// tenant's verifier.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use axum::{Router, routing::post};
+    /// use hookverify_core::{Scheme, Verifier};
+    /// use hookverify_replay::{Head, Tenants};
+    /// use hookverify_tower::VerifyWebhookLayer;
+    ///
+    /// let tenants = Tenants::new(
+    ///     Scheme::stripe(),
+    ///     |head: &Head<'_>| head.path().strip_prefix("/stripe/").map(str::to_owned),
+    ///     |tenant: String| async move {
+    ///         // Look the tenant's secret up in the database.
+    ///         let secret = (tenant == "acme").then_some("whsec_test_only_acme");
+    ///         secret.map(Verifier::stripe).transpose()
+    ///     },
+    /// );
+    /// let app: Router = Router::new()
+    ///     .route("/stripe/{tenant}", post(|| async { "ok" }))
+    ///     .route_layer(VerifyWebhookLayer::for_tenants(tenants));
+    /// # let _ = app;
+    /// ```
+    pub fn for_tenants(tenants: Tenants) -> Self {
+        Self::with_keys(Keys::PerTenant(tenants))
+    }
+
+    fn with_keys(keys: Keys) -> Self {
         Self {
             config: Config {
-                verifier,
+                keys,
                 limits: BodyLimits::default(),
                 guard: None,
             },
@@ -104,10 +160,14 @@ impl<R> VerifyWebhookLayer<R> {
         }
     }
 
-    /// The verifier deliveries are checked with.
+    /// The verifier deliveries are checked with; `None` for a layer
+    /// [`for_tenants`](VerifyWebhookLayer::for_tenants).
     #[must_use]
-    pub fn verifier(&self) -> &Verifier {
-        &self.config.verifier
+    pub fn verifier(&self) -> Option<&Verifier> {
+        match &self.config.keys {
+            Keys::One(verifier) => Some(verifier),
+            Keys::PerTenant(_) => None,
+        }
     }
 }
 
@@ -122,7 +182,7 @@ impl<S, R: Clone> Layer<S> for VerifyWebhookLayer<R> {
 impl<R> fmt::Debug for VerifyWebhookLayer<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyWebhookLayer")
-            .field("verifier", &self.config.verifier)
+            .field("keys", &self.config.keys)
             .field("limits", &self.config.limits)
             .field("guard", &self.config.guard)
             .field("rejection", &std::any::type_name::<R>())

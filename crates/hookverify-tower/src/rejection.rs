@@ -1,5 +1,6 @@
 //! How a rejected delivery is answered: the [`RejectionResponse`] hook and its default.
 
+use hookverify_core::log::Timer;
 use hookverify_core::{HandshakeAnswer, VerifyError};
 use hookverify_replay::Refusal;
 use http::{HeaderName, HeaderValue, Response, StatusCode, header};
@@ -74,8 +75,12 @@ pub fn status_code(error: &VerifyError) -> StatusCode {
 }
 
 /// The response to a handshake, exactly as core decided it; logged at DEBUG.
-pub(crate) fn answer<B: From<String>>(answer: HandshakeAnswer, scheme: &str) -> Response<B> {
-    hookverify_core::log::handshake(&answer, scheme);
+pub(crate) fn answer<B: From<String>>(
+    answer: HandshakeAnswer,
+    scheme: &str,
+    timer: Timer,
+) -> Response<B> {
+    hookverify_core::log::handshake(&answer, scheme, timer);
     handshake_response(answer)
 }
 
@@ -99,7 +104,12 @@ pub(crate) fn handshake_response<B: From<String>>(answer: HandshakeAnswer) -> Re
 /// provider must stop retrying), 409 for one whose twin is in flight and 503 when the store
 /// failed (it retries later), with a short plain-text reason and the [`Refusal`] in the
 /// response's extensions.
-pub(crate) fn refuse<B: From<String>>(refusal: &Refusal) -> Response<B> {
+pub(crate) fn refuse<B: From<String>>(
+    refusal: &Refusal,
+    scheme: &str,
+    timer: Timer,
+) -> Response<B> {
+    hookverify_core::log::answered(refusal.outcome(), scheme, timer);
     let mut response = Response::new(B::from(refusal.public_message().to_owned()));
     *response.status_mut() = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::OK);
     response.headers_mut().insert(
@@ -117,8 +127,9 @@ pub(crate) fn reject<B, R: RejectionResponse<B>>(
     error: VerifyError,
     scheme: &str,
     level: Level,
+    timer: Timer,
 ) -> Response<B> {
-    hookverify_core::log::rejection(&error, scheme, level);
+    hookverify_core::log::rejection(&error, scheme, level, timer);
     let mut response = rejection.response(error.clone());
     response.extensions_mut().insert(error);
     response
@@ -147,6 +158,7 @@ mod tests {
             VerifyError::BodyTooLarge { limit: 1 },
             "github",
             Level::DEBUG,
+            Timer::start(),
         );
         assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(

@@ -4,12 +4,15 @@ use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::task::{Context, Poll};
 
+use hookverify_core::Verifier;
+use hookverify_core::log::Timer;
+use hookverify_replay::{Head, Lookup};
 use http::{Extensions, HeaderMap, Method, Request, Response, Uri};
 use http_body::Body;
 use tower_service::Service;
 
 use crate::future::ResponseFuture;
-use crate::layer::Config;
+use crate::layer::{Config, Keys};
 use crate::rejection::{answer, reject};
 use crate::{BoxError, RejectionResponse, VerifiedBody};
 
@@ -66,71 +69,136 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let timer = Timer::start();
         let config = &self.config;
-        let scheme = config.verifier.scheme().name();
 
-        // 1. An unsigned handshake (Meta's, Dropbox's, Graph's) is answered from its method and
-        //    query alone; the inner service never sees it.
-        if let Some(outcome) = config
-            .verifier
-            .unsigned_handshake(request.method().as_str(), request.uri().query())
-        {
-            return ResponseFuture::rejected(match outcome {
-                Ok(handshake) => answer(handshake, scheme),
-                Err(error) => reject(&mut self.rejection, error, scheme, config.limits.log_level),
-            });
-        }
-
-        // 2. The head alone: unsigned, malformed and stale deliveries stop here, unread.
-        let head = core_request(
-            request.method(),
-            request.uri(),
-            request.headers(),
-            request.extensions(),
-        );
-        let verification = match config.verifier.begin(head, config.verifier.now()) {
-            Ok(verification) => verification,
-            Err(error) => {
-                return ResponseFuture::rejected(reject(
-                    &mut self.rejection,
-                    error,
-                    scheme,
-                    config.limits.log_level,
-                ));
+        // 0. A route of many tenants first finds this one's keys: at once from the cache, or
+        //    by waiting for the resolver with the ready service in hand.
+        let verifier = match &config.keys {
+            Keys::One(verifier) => verifier.clone(),
+            Keys::PerTenant(tenants) => {
+                let target = target(request.uri(), request.extensions());
+                let head = Head::new(request.method().as_str(), target, request.headers());
+                match tenants.lookup(&head).now() {
+                    Ok(Ok(verifier)) => verifier,
+                    Ok(Err(error)) => {
+                        let scheme = tenants.scheme();
+                        let level = config.limits.log_level;
+                        return ResponseFuture::rejected(reject(
+                            &mut self.rejection,
+                            error,
+                            scheme,
+                            level,
+                            timer,
+                        ));
+                    }
+                    Err(lookup) => {
+                        let clone = self.inner.clone();
+                        let ready = std::mem::replace(&mut self.inner, clone);
+                        return ResponseFuture::resolving(Resolving {
+                            lookup,
+                            request,
+                            config: config.clone(),
+                            inner: ready,
+                            rejection: self.rejection.clone(),
+                            timer,
+                        });
+                    }
+                }
             }
         };
-
-        // 3. Nor is a body announced larger than the limit, nor one the shared budget has no
-        //    room for.
-        let body = match config
-            .limits
-            .admit(verification, request.headers(), request.body())
-        {
-            Ok(body) => body,
-            Err(error) => {
-                return ResponseFuture::rejected(reject(
-                    &mut self.rejection,
-                    error,
-                    scheme,
-                    config.limits.log_level,
-                ));
-            }
-        };
-
-        // 4. Stream the body through the MAC; a signed handshake is answered once it verified,
-        //    and a delivery goes to the service that was ready.
-        let clone = self.inner.clone();
-        let ready = std::mem::replace(&mut self.inner, clone);
-        ResponseFuture::buffering(
+        start(
+            verifier,
+            &self.config,
             request,
-            config.verifier.clone(),
-            body,
-            &config.limits,
-            config.guard.clone(),
-            ready,
-            self.rejection.clone(),
+            &mut self.inner,
+            &mut self.rejection,
+            timer,
         )
     }
+}
+
+/// A request waiting for its tenant's keys, with everything [`start`] needs then.
+pub(crate) struct Resolving<S, ReqBody, R> {
+    pub(crate) lookup: Lookup,
+    pub(crate) request: Request<ReqBody>,
+    pub(crate) config: Config,
+    pub(crate) inner: S,
+    pub(crate) rejection: R,
+    pub(crate) timer: Timer,
+}
+
+/// Verifies `request` with `verifier`: answers an unsigned handshake, rejects what its head
+/// or its announced length already condemn, and otherwise starts reading its body for the
+/// service that is ready in `inner` (which keeps a clone).
+pub(crate) fn start<S, ReqBody, R, ResBody>(
+    verifier: Verifier,
+    config: &Config,
+    request: Request<ReqBody>,
+    inner: &mut S,
+    rejection: &mut R,
+    timer: Timer,
+) -> ResponseFuture<S, ReqBody, R>
+where
+    S: Service<Request<VerifiedBody>, Response = Response<ResBody>> + Clone,
+    ReqBody: Body,
+    ResBody: From<String>,
+    R: RejectionResponse<ResBody> + Clone,
+{
+    let scheme = verifier.scheme().name();
+    let level = config.limits.log_level;
+
+    // 1. An unsigned handshake (Meta's, Dropbox's, Graph's) is answered from its method and
+    //    query alone; the inner service never sees it.
+    if let Some(outcome) =
+        verifier.unsigned_handshake(request.method().as_str(), request.uri().query())
+    {
+        return ResponseFuture::rejected(match outcome {
+            Ok(handshake) => answer(handshake, scheme, timer),
+            Err(error) => reject(rejection, error, scheme, level, timer),
+        });
+    }
+
+    // 2. The head alone: unsigned, malformed and stale deliveries stop here, unread.
+    let head = core_request(
+        request.method(),
+        request.uri(),
+        request.headers(),
+        request.extensions(),
+    );
+    let verification = match verifier.begin(head, verifier.now()) {
+        Ok(verification) => verification,
+        Err(error) => {
+            return ResponseFuture::rejected(reject(rejection, error, scheme, level, timer));
+        }
+    };
+
+    // 3. Nor is a body announced larger than the limit, nor one the shared budget has no
+    //    room for.
+    let body = match config
+        .limits
+        .admit(verification, request.headers(), request.body())
+    {
+        Ok(body) => body,
+        Err(error) => {
+            return ResponseFuture::rejected(reject(rejection, error, scheme, level, timer));
+        }
+    };
+
+    // 4. Stream the body through the MAC; a signed handshake is answered once it verified,
+    //    and a delivery goes to the service that was ready.
+    let clone = inner.clone();
+    let ready = std::mem::replace(inner, clone);
+    ResponseFuture::buffering(
+        request,
+        verifier,
+        body,
+        &config.limits,
+        config.guard.clone(),
+        ready,
+        rejection.clone(),
+        timer,
+    )
 }
 
 /// What core reads of a request before its body: the headers, and for the schemes that sign
@@ -142,19 +210,25 @@ pub(crate) fn core_request<'a>(
     headers: &'a HeaderMap,
     extensions: &'a Extensions,
 ) -> hookverify_core::Request<'a, HeaderMap> {
-    // A nested axum router sees its path without the prefix; the provider signed all of it.
-    #[cfg(feature = "axum")]
-    let uri = extensions
-        .get::<::axum::extract::OriginalUri>()
-        .map_or(uri, |original| &original.0);
-    let target = uri.path_and_query().map_or("/", |target| target.as_str());
     let request = hookverify_core::Request::new(headers)
         .method(method.as_str())
-        .target(target);
+        .target(target(uri, extensions));
     match peer(extensions) {
         Some(peer) => request.peer(peer),
         None => request,
     }
+}
+
+/// The request's path and query as the provider sent them. A nested axum router sees its
+/// path without the prefix; the provider signed (and named its tenant in) all of it.
+fn target<'a>(uri: &'a Uri, extensions: &'a Extensions) -> &'a str {
+    #[cfg(feature = "axum")]
+    let uri = extensions
+        .get::<::axum::extract::OriginalUri>()
+        .map_or(uri, |original| &original.0);
+    #[cfg(not(feature = "axum"))]
+    let _ = extensions;
+    uri.path_and_query().map_or("/", |target| target.as_str())
 }
 
 /// The address the connection came from: axum's `ConnectInfo<SocketAddr>` (with the `axum`
@@ -172,7 +246,7 @@ impl<S: fmt::Debug, R> fmt::Debug for VerifyWebhook<S, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyWebhook")
             .field("inner", &self.inner)
-            .field("verifier", &self.config.verifier)
+            .field("keys", &self.config.keys)
             .field("limits", &self.config.limits)
             .finish_non_exhaustive()
     }

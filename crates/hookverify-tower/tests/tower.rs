@@ -455,3 +455,80 @@ async fn rejections_are_logged_with_scheme_and_reason_but_no_secret_or_signature
         .unwrap();
     assert_eq!(response.into_body(), "timestamp outside the tolerance");
 }
+
+/// A route of many tenants: each delivery is verified with the keys of the tenant its path
+/// names, loaded once; another tenant's signature, an unknown tenant and no tenant are 401, a
+/// failing resolver 503, and the inner service runs for verified deliveries only.
+#[tokio::test]
+async fn each_tenant_is_verified_with_its_own_keys_and_a_failing_resolver_is_503() {
+    use hookverify_test_support::fixtures::{ACME_SECRET, GLOBEX_SECRET, tenants};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let loads = Arc::new(AtomicUsize::new(0));
+    let calls = Calls::default();
+    let service = VerifyWebhookLayer::for_tenants(tenants(&loads)).layer(echo(calls.clone()));
+    let signed_by = |secret| signed_headers(&verifier(Scheme::stripe(), &[secret]), BODY, NOW);
+    let deliver = |path: &str, headers: Vec<(String, String)>| {
+        let mut builder = http::Request::post(path).header("x-request-id", "42");
+        for (name, value) in headers {
+            builder = builder.header(name, value);
+        }
+        let request = builder.body(Full::new(Bytes::from_static(BODY))).unwrap();
+        service.clone().oneshot(request)
+    };
+
+    for _ in 0..3 {
+        let response = deliver("/tenants/acme", signed_by(ACME_SECRET))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{}", body_text(response));
+    }
+    assert_eq!(
+        loads.load(Ordering::SeqCst),
+        1,
+        "acme's keys are loaded once"
+    );
+    let globex = deliver("/tenants/globex", signed_by(GLOBEX_SECRET))
+        .await
+        .unwrap();
+    assert_eq!(globex.status(), StatusCode::OK);
+    assert_eq!(calls.count(), 4);
+
+    let cases = [
+        (
+            "/tenants/acme",
+            GLOBEX_SECRET,
+            StatusCode::UNAUTHORIZED,
+            "no signature matches",
+        ),
+        (
+            "/tenants/initech",
+            ACME_SECRET,
+            StatusCode::UNAUTHORIZED,
+            "no keys verify this delivery",
+        ),
+        (
+            "/elsewhere",
+            ACME_SECRET,
+            StatusCode::UNAUTHORIZED,
+            "no keys verify this delivery",
+        ),
+        (
+            "/tenants/down",
+            ACME_SECRET,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the keys for this delivery are unavailable",
+        ),
+    ];
+    for (path, secret, status, message) in cases {
+        let response = deliver(path, signed_by(secret)).await.unwrap();
+        assert_eq!(response.status(), status, "{path}");
+        assert_eq!(body_text(response), message, "{path}");
+    }
+    assert_eq!(
+        calls.count(),
+        4,
+        "no rejected delivery reaches the inner service"
+    );
+}
