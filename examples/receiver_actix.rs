@@ -12,11 +12,17 @@
 //! 3000), `POST /webhooks/{github,stripe,slack,zoom,twitch,discord,meta,twilio,dropbox}` plus
 //! the `GET` handshakes of `meta` and `dropbox`, a route per key that is set, and `PUBLIC_URL` as
 //! the origin Twilio signs. Each provider has a key type of its own (`Stripe`, `GitHub`, …) in
-//! app data, and each handler names it in its extractor (`VerifiedJson<Event, Stripe>`), so one
-//! app holds nine verifiers. The extractors answer the handshakes, reject unsigned, forged and
-//! stale deliveries before the handler runs, and answer 400 with the reason when a verified body
-//! does not parse. It is served as `examples/actix_stripe.rs` is: 10 s for the head, 20 s for
-//! the body, 256 connections per worker, one 64 MiB body budget.
+//! app data, and each handler names it in its extractor (`GuardedWebhook<Stripe>`), so one app
+//! holds nine verifiers. The extractors answer the handshakes and reject unsigned, forged and
+//! stale deliveries before the handler runs; a verified body that does not parse is answered
+//! 400 with the reason.
+//!
+//! Every route guards against replays, and the Stripe route handles each event once (keyed by
+//! its `id`), exactly as in `receiver_axum`: in Redis when `REDIS_URL` is set, else in memory;
+//! each handler answers through `GuardedWebhook::finish`, which commits the claim on 200 and
+//! releases it otherwise. The Stripe handler answers `stripe processed <id> <type>`, and fails
+//! with 500 on an event with `"fail": true`. It is served as `examples/actix_stripe.rs` is:
+//! 10 s for the head, 20 s for the body, 256 connections per worker, one 64 MiB body budget.
 
 #![allow(clippy::print_stderr, reason = "an example reports to the terminal")]
 
@@ -30,13 +36,16 @@ use actix_http::{HttpService, KeepAlive};
 use actix_server::Server;
 use actix_service::map_config;
 use actix_web::dev::AppConfig;
-use actix_web::{App, HttpRequest, web};
-use hookverify::actix::{VerifiedForm, VerifiedJson, VerifiedWebhook, WebhookConfig, WebhookError};
-use hookverify::{BodyBudget, Notice, Verifier, format};
+use actix_web::{App, HttpRequest, HttpResponse, ResponseError as _, web};
+use hookverify::actix::{GuardedWebhook, WebhookConfig, WebhookError};
+use hookverify::format::{self, FormatError};
+use hookverify::replay::Guard;
+use hookverify::{BodyBudget, Notice, Verifier};
 use providers::{
     DropboxNotification, Interaction, MetaNotification, SlackEnvelope, StripeEvent, TwilioMessage,
     TwitchMessage, ZoomEvent,
 };
+use serde::de::DeserializeOwned;
 
 /// The request head must arrive within this; idle keep-alive connections close after it.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -65,73 +74,115 @@ provider_keys!(
     GitHub, Stripe, Slack, Zoom, Twitch, Discord, Meta, Twilio, Dropbox
 );
 
-async fn github(request: HttpRequest, _webhook: VerifiedWebhook<GitHub>) -> String {
+/// Answers with what the handler made of the verified body — its line; 400 with the reason
+/// when the body does not parse; or another status and reason — and settles the delivery's
+/// claim by it: committed on 200, released otherwise (so the provider's retry is handled).
+async fn answer<K>(webhook: GuardedWebhook<K>, outcome: Result<String, Failure>) -> HttpResponse {
+    let response = match outcome {
+        Ok(line) => HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body(line),
+        Err(Failure::Unparsable(error)) => WebhookError::Format(error).error_response(),
+        Err(Failure::Failed(reason)) => HttpResponse::InternalServerError()
+            .content_type("text/plain; charset=utf-8")
+            .body(reason),
+    };
+    webhook.finish(response).await
+}
+
+/// Why a handler did not handle a verified delivery.
+enum Failure {
+    /// The body is not what the provider sends.
+    Unparsable(FormatError),
+    /// The handler failed (500; the provider retries).
+    Failed(String),
+}
+
+/// Parses a verified JSON body as `T` and describes it.
+fn parsed<T: DeserializeOwned>(
+    body: &[u8],
+    line: impl FnOnce(T) -> String,
+) -> Result<String, Failure> {
+    format::from_json(body)
+        .map(line)
+        .map_err(Failure::Unparsable)
+}
+
+async fn github(request: HttpRequest, webhook: GuardedWebhook<GitHub>) -> HttpResponse {
     let event = request
         .headers()
         .get("x-github-event")
         .and_then(|value| value.to_str().ok())
         .unwrap_or("-");
-    format!("github {event}")
+    answer(webhook, Ok(format!("github {event}"))).await
 }
 
-async fn stripe(
-    VerifiedJson(event, ..): VerifiedJson<StripeEvent, Stripe>,
-) -> actix_web::HttpResponse {
-    match event.handle() {
-        Ok(line) => actix_web::HttpResponse::Ok()
-            .content_type("text/plain; charset=utf-8")
-            .body(line),
-        Err(failure) => actix_web::HttpResponse::InternalServerError()
-            .content_type("text/plain; charset=utf-8")
-            .body(failure),
-    }
+async fn stripe(webhook: GuardedWebhook<Stripe>) -> HttpResponse {
+    let outcome = format::from_json::<StripeEvent>(webhook.body())
+        .map_err(Failure::Unparsable)
+        .and_then(|event| event.handle().map_err(Failure::Failed));
+    answer(webhook, outcome).await
 }
 
-async fn slack(VerifiedJson(envelope, ..): VerifiedJson<SlackEnvelope, Slack>) -> String {
-    envelope.line()
+async fn slack(webhook: GuardedWebhook<Slack>) -> HttpResponse {
+    let outcome = parsed(webhook.body(), |envelope: SlackEnvelope| envelope.line());
+    answer(webhook, outcome).await
 }
 
-async fn zoom(VerifiedJson(event, ..): VerifiedJson<ZoomEvent, Zoom>) -> String {
-    event.line()
+async fn zoom(webhook: GuardedWebhook<Zoom>) -> HttpResponse {
+    let outcome = parsed(webhook.body(), |event: ZoomEvent| event.line());
+    answer(webhook, outcome).await
 }
 
-async fn twitch(webhook: VerifiedWebhook<Twitch>) -> Result<String, WebhookError> {
+async fn twitch(webhook: GuardedWebhook<Twitch>) -> HttpResponse {
     // The extractor answered the verification challenge; a revocation comes as a notice.
-    if let Some(Notice::Revocation { reason }) = webhook.notice() {
-        return Ok(format!("twitch revoked {reason}"));
-    }
-    let message: TwitchMessage = format::from_json(webhook.body()).map_err(WebhookError::Format)?;
-    Ok(message.line())
+    let outcome = match webhook.notice() {
+        Some(Notice::Revocation { reason }) => Ok(format!("twitch revoked {reason}")),
+        _ => parsed(webhook.body(), |message: TwitchMessage| message.line()),
+    };
+    answer(webhook, outcome).await
 }
 
-async fn discord(VerifiedJson(interaction, ..): VerifiedJson<Interaction, Discord>) -> String {
-    interaction.line()
+async fn discord(webhook: GuardedWebhook<Discord>) -> HttpResponse {
+    let outcome = parsed(webhook.body(), |interaction: Interaction| {
+        interaction.line()
+    });
+    answer(webhook, outcome).await
 }
 
-async fn meta(VerifiedJson(notification, ..): VerifiedJson<MetaNotification, Meta>) -> String {
-    notification.line()
+async fn meta(webhook: GuardedWebhook<Meta>) -> HttpResponse {
+    let outcome = parsed(webhook.body(), |notification: MetaNotification| {
+        notification.line()
+    });
+    answer(webhook, outcome).await
 }
 
-async fn twilio(VerifiedForm(message, ..): VerifiedForm<TwilioMessage, Twilio>) -> String {
-    message.line()
+async fn twilio(webhook: GuardedWebhook<Twilio>) -> HttpResponse {
+    let outcome = format::from_form::<TwilioMessage>(webhook.body())
+        .map(|message| message.line())
+        .map_err(Failure::Unparsable);
+    answer(webhook, outcome).await
 }
 
-async fn dropbox(
-    VerifiedJson(notification, ..): VerifiedJson<DropboxNotification, Dropbox>,
-) -> String {
-    notification.line()
+async fn dropbox(webhook: GuardedWebhook<Dropbox>) -> HttpResponse {
+    let outcome = parsed(webhook.body(), |notification: DropboxNotification| {
+        notification.line()
+    });
+    answer(webhook, outcome).await
 }
 
-/// Every provider whose key is set, with its verifier, in [`providers::PROVIDERS`]' order.
+/// Every provider whose key is set, with its verifier and its route's replay guard, in
+/// [`providers::PROVIDERS`]' order.
 #[derive(Clone)]
-struct Providers(Vec<(&'static str, Verifier)>);
+struct Providers(Vec<(&'static str, Verifier, Guard)>);
 
 impl Providers {
-    fn from_env() -> Result<Self, String> {
+    async fn from_env() -> Result<Self, String> {
+        let store = providers::store().await?;
         let mut set = Vec::new();
         for (provider, key) in providers::PROVIDERS {
             if let Some(verifier) = providers::verifier(provider, key)? {
-                set.push((provider, verifier));
+                set.push((provider, verifier, providers::guard(provider, &store)));
             }
         }
         if set.is_empty() {
@@ -140,11 +191,12 @@ impl Providers {
         Ok(Self(set))
     }
 
-    /// Mounts one resource per provider, its key type in app data.
+    /// Mounts one resource per provider, its key type and its guard in app data.
     fn routes(&self, config: &mut web::ServiceConfig) {
-        for (provider, verifier) in &self.0 {
+        for (provider, verifier, guard) in &self.0 {
             let verifier = verifier.clone();
-            let resource = web::resource(format!("/webhooks/{provider}"));
+            let resource = web::resource(format!("/webhooks/{provider}"))
+                .app_data(web::Data::new(guard.clone()));
             let resource = match *provider {
                 "github" => resource
                     .app_data(web::Data::new(GitHub(verifier)))
@@ -184,14 +236,19 @@ impl Providers {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt().init();
 
-    let (port, providers) =
-        match providers::port().and_then(|port| Ok((port, Providers::from_env()?))) {
-            Ok(ready) => ready,
-            Err(err) => {
-                eprintln!("{err}");
-                return ExitCode::FAILURE;
-            }
-        };
+    let ready = match providers::port() {
+        Ok(port) => Providers::from_env()
+            .await
+            .map(|providers| (port, providers)),
+        Err(err) => Err(err),
+    };
+    let (port, providers) = match ready {
+        Ok(ready) => ready,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let listener = match TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
         Ok(listener) => listener,
         Err(err) => {

@@ -36,14 +36,12 @@ mod providers;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{MethodRouter, post};
 use axum::{Extension, Router};
 use hookverify::format::{self, FormatError};
-use hookverify::replay::{Guard, MemoryStore, RedisStore, Store};
 use hookverify::tower::VerifyWebhookLayer;
 use hookverify::{BodyBudget, Notice};
 use providers::{
@@ -116,30 +114,6 @@ async fn dropbox(body: Bytes) -> Answer {
     Ok(notification.line())
 }
 
-/// The replay store every route shares: Redis at `REDIS_URL` (several instances), else one in
-/// memory.
-async fn store() -> Result<Arc<dyn Store>, String> {
-    match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => {
-            let store = RedisStore::connect(&url)
-                .await
-                .map_err(|err| format!("REDIS_URL: {err}"))?;
-            Ok(Arc::new(store))
-        }
-        _ => Ok(Arc::new(MemoryStore::new())),
-    }
-}
-
-/// The guard of `provider`'s route: replays refused, and Stripe's events handled once.
-fn guard(provider: &str, store: &Arc<dyn Store>) -> Guard {
-    let guard = Guard::new(Arc::clone(store)).scope(provider);
-    if provider == "stripe" {
-        guard.idempotency()
-    } else {
-        guard
-    }
-}
-
 /// The route of `provider`.
 fn route(provider: &str) -> MethodRouter {
     match provider {
@@ -157,7 +131,7 @@ fn route(provider: &str) -> MethodRouter {
 }
 
 async fn app() -> Result<Router, String> {
-    let store = store().await?;
+    let store = providers::store().await?;
     let budget = BodyBudget::new(common::BODY_BUDGET);
     let mut app = Router::new();
     let mut mounted = Vec::new();
@@ -168,7 +142,7 @@ async fn app() -> Result<Router, String> {
         let layer = VerifyWebhookLayer::new(verifier)
             .body_timeout(common::BODY_TIMEOUT)
             .body_budget(budget.clone())
-            .replay(guard(provider, &store));
+            .replay(providers::guard(provider, &store));
         app = app.route(
             &format!("/webhooks/{provider}"),
             route(provider).route_layer(layer),

@@ -2,7 +2,7 @@
 //! count which key verified, with bounded labels only. Recorded into `metrics-util`'s
 //! debugging recorder, installed for the test's thread.
 
-#![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
 use std::collections::BTreeMap;
 
@@ -22,9 +22,11 @@ use tower::ServiceExt as _;
 const NEW: &str = "whsec_new-test-only-secret";
 const OLD: &str = "whsec_old-test-only-secret";
 
+type Headers = Vec<(String, String)>;
+
 /// What every adapter is sent: a delivery signed with the new key, one with the old key, the
 /// first again (a replay), an unsigned one, a tampered one and a stale one.
-fn deliveries() -> Vec<(Vec<(String, String)>, &'static [u8])> {
+fn deliveries() -> Vec<(Headers, &'static [u8])> {
     let new = verifier(Scheme::stripe(), &[NEW]);
     let old = verifier(Scheme::stripe(), &[OLD]);
     let first = signed_headers(&new, BODY, NOW);

@@ -1,7 +1,8 @@
-//! Two instances of `examples/receiver_axum.rs` on one real Redis (`redis-server`, started for
-//! the test): replays and duplicates are refused across instances, one event runs its handler
-//! once however many copies race, a failed handler lets the retry through, and Redis down
-//! closes the routes until it is back.
+//! Two instances on one real Redis (`redis-server`, started for the test) — one of
+//! `examples/receiver_axum.rs` (the tower layer), one of `examples/receiver_actix.rs` (the
+//! guarded actix extractor) —: replays and duplicates are refused across instances, one event
+//! runs its handler once however many copies race, a failed handler lets the retry through,
+//! and Redis down closes the routes until it is back.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,9 +17,9 @@ use std::time::Duration;
 use hookverify_test_support::receiver::{Keys, Receiver};
 use hookverify_test_support::{RedisServer, ServerProcess, example};
 
-/// An instance of the receiver on `redis`.
-fn instance(keys: &Keys, redis: &RedisServer) -> (ServerProcess, Receiver) {
-    let mut command: Command = example("receiver_axum");
+/// An instance of the receiver `example` on `redis`.
+fn instance(example_name: &str, keys: &Keys, redis: &RedisServer) -> (ServerProcess, Receiver) {
+    let mut command: Command = example(example_name);
     command
         .envs(keys.env())
         .env("PORT", "0")
@@ -39,8 +40,8 @@ fn event(id: &str, fail: bool) -> Vec<u8> {
 async fn two_instances_on_one_redis_handle_each_delivery_once() {
     let mut redis = RedisServer::start();
     let keys = Keys::for_tests();
-    let (_a, first) = instance(&keys, &redis);
-    let (_b, second) = instance(&keys, &redis);
+    let (_a, first) = instance("receiver_axum", &keys, &redis);
+    let (_b, second) = instance("receiver_actix", &keys, &redis);
 
     // A Stripe event handled by one instance is a duplicate at the other, even as a retry with
     // a fresh timestamp and signature.
@@ -103,6 +104,19 @@ async fn two_instances_on_one_redis_handle_each_delivery_once() {
         .await;
     assert_eq!(answer.status, 503, "{}", answer.text());
     assert!(!answer.text().contains("processed"));
+    let answer = second
+        .post_signed("stripe", &second.signed("stripe", &body), &body)
+        .await;
+    assert_eq!(answer.status, 503, "actix: {}", answer.text());
+    let answer = second
+        .post_signed("github", &second.signed("github", push), push)
+        .await;
+    assert_eq!(
+        answer.status,
+        503,
+        "actix, a replay-guarded route: {}",
+        answer.text()
+    );
     redis.restart();
     let mut flowing = false;
     for _ in 0..50 {

@@ -1,8 +1,36 @@
 //! What `receiver_axum` and `receiver_actix` share: the verifier of each provider from its
-//! environment variables, and the part of each provider's delivery their handlers read.
+//! environment variables, the replay guard of each route, and the part of each provider's
+//! delivery their handlers read.
 
+use std::sync::Arc;
+
+use hookverify::replay::{Guard, MemoryStore, RedisStore, Store};
 use hookverify::{PublicUrl, Scheme, Verifier};
 use serde::Deserialize;
+
+/// The replay store every route shares: Redis at `REDIS_URL` (several instances), else one in
+/// memory.
+pub(crate) async fn store() -> Result<Arc<dyn Store>, String> {
+    match std::env::var("REDIS_URL") {
+        Ok(url) if !url.is_empty() => {
+            let store = RedisStore::connect(&url)
+                .await
+                .map_err(|err| format!("REDIS_URL: {err}"))?;
+            Ok(Arc::new(store))
+        }
+        _ => Ok(Arc::new(MemoryStore::new())),
+    }
+}
+
+/// The guard of `provider`'s route: replays refused, and Stripe's events handled once.
+pub(crate) fn guard(provider: &str, store: &Arc<dyn Store>) -> Guard {
+    let guard = Guard::new(Arc::clone(store)).scope(provider);
+    if provider == "stripe" {
+        guard.idempotency()
+    } else {
+        guard
+    }
+}
 
 /// Every provider the receivers serve, with the environment variable holding its key.
 pub(crate) const PROVIDERS: [(&str, &str); 9] = [

@@ -7,6 +7,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use hookverify_core::format::FormatError;
 use hookverify_core::{HandshakeAnswer, VerifyError};
+use hookverify_replay::Refusal;
 
 /// Why the middleware or an extractor rejected a request.
 ///
@@ -31,6 +32,14 @@ pub enum WebhookError {
     /// decided (usually 200) in the handler's place. See
     /// [`Handshake`](hookverify_core::Handshake).
     Handshake(HandshakeAnswer),
+    /// No replay [`Guard`](hookverify_replay::Guard) is registered as app data for
+    /// [`GuardedWebhook`](crate::GuardedWebhook) (500, a server misconfiguration).
+    MissingGuard,
+    /// Not a failure either: [`GuardedWebhook`](crate::GuardedWebhook)'s guard refused a
+    /// verified delivery — a duplicate (200, so the provider stops retrying), one whose twin
+    /// is in flight (409) or one the store could not check (503) — and answers in the
+    /// handler's place.
+    Refused(Refusal),
 }
 
 /// The HTTP status for a verification failure: `401` for an unsigned, forged or stale delivery,
@@ -54,6 +63,8 @@ impl fmt::Display for WebhookError {
                 f.write_str("webhook verification is not configured for this route")
             }
             Self::Handshake(answer) => write!(f, "answered {}", answer.handshake()),
+            Self::MissingGuard => f.write_str("no webhook replay guard is configured"),
+            Self::Refused(refusal) => f.write_str(refusal.public_message()),
         }
     }
 }
@@ -63,7 +74,12 @@ impl std::error::Error for WebhookError {
         match self {
             Self::Verify(error) => Some(error),
             Self::Format(error) => Some(error),
-            Self::MissingVerifier | Self::MissingMiddleware | Self::Handshake(_) => None,
+            Self::Refused(Refusal::Unavailable(error)) => Some(error),
+            Self::MissingVerifier
+            | Self::MissingMiddleware
+            | Self::MissingGuard
+            | Self::Handshake(_)
+            | Self::Refused(_) => None,
         }
     }
 }
@@ -79,7 +95,12 @@ impl ResponseError for WebhookError {
         match self {
             Self::Verify(error) => status_code(error),
             Self::Format(_) => StatusCode::BAD_REQUEST,
-            Self::MissingVerifier | Self::MissingMiddleware => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::MissingVerifier | Self::MissingMiddleware | Self::MissingGuard => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            Self::Refused(refusal) => {
+                StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::OK)
+            }
             Self::Handshake(answer) => {
                 StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::OK)
             }
@@ -99,8 +120,14 @@ impl ResponseError for WebhookError {
                 Self::Verify(error) => error.public_message().into_owned(),
                 other => other.to_string(),
             });
-        if let Self::Verify(error) = self {
-            response.extensions_mut().insert(error.clone());
+        match self {
+            Self::Verify(error) => {
+                response.extensions_mut().insert(error.clone());
+            }
+            Self::Refused(refusal) => {
+                response.extensions_mut().insert(refusal.clone());
+            }
+            _ => {}
         }
         response
     }

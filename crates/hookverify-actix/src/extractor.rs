@@ -7,12 +7,13 @@ use std::future::{Ready, ready};
 use std::marker::PhantomData;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage as _, HttpRequest, HttpResponse, web};
 use bytes::Bytes;
 use futures_core::future::LocalBoxFuture;
 use hookverify_core::format::FormatError;
 use hookverify_core::log::Timer;
 use hookverify_core::{HandshakeAnswer, Notice, Verified, Verifier, VerifyError};
+use hookverify_replay::{Admission, Delivery, Guard, Ticket};
 use serde::de::DeserializeOwned;
 use tracing::Level;
 
@@ -153,6 +154,25 @@ impl<K: Into<Verifier> + Clone + 'static> FromRequest for VerifiedWebhook<K> {
         let Some(verifier) = verifier_of::<K>(request) else {
             return Box::pin(ready(Err(WebhookError::MissingVerifier)));
         };
+        let verifying = Self::verify(request, payload, verifier.clone(), timer);
+        Box::pin(async move {
+            let webhook = verifying.await?;
+            hookverify_core::log::verified(&webhook.verified, verifier.scheme().name(), timer);
+            Ok(webhook)
+        })
+    }
+}
+
+impl<K: 'static> VerifiedWebhook<K> {
+    /// Verifies the request with `verifier` within the route's [`WebhookConfig`], answering
+    /// handshakes; rejections are logged and counted, a verified delivery is left to the
+    /// caller to count.
+    fn verify(
+        request: &HttpRequest,
+        payload: &mut Payload,
+        verifier: Verifier,
+        timer: Timer,
+    ) -> LocalBoxFuture<'static, Result<Self, WebhookError>> {
         let limits = WebhookConfig::limits_of(request);
         let level = limits.log_level;
         if let Some(outcome) =
@@ -179,13 +199,124 @@ impl<K: Into<Verifier> + Clone + 'static> FromRequest for VerifiedWebhook<K> {
                 return Err(handshake(outcome, &verifier, level, timer));
             }
             let notice = verifier.notice(request.headers(), &body);
-            hookverify_core::log::verified(&verified, verifier.scheme().name(), timer);
             Ok(Self {
                 verified,
                 body,
                 notice,
                 key: PhantomData,
             })
+        })
+    }
+}
+
+/// A delivery verified in the handler, as [`VerifiedWebhook`], and then claimed by the replay
+/// [`Guard`] registered as app data (`Guard` or `web::Data<Guard>`; 500 when there is none):
+/// the handler runs once per delivery (and, with [`Guard::idempotency`], once per event).
+///
+/// A duplicate is answered 200 without running the handler, a delivery whose twin is in
+/// flight 409, and a failing store 503 ([`WebhookError::Refused`]). Otherwise the handler gets
+/// the delivery with its claim, and answers through [`finish`](Self::finish): the claim is
+/// committed when the response is 2xx and released otherwise, so the provider's retry is
+/// handled. A `GuardedWebhook` dropped without `finish` (an early return, a panic) releases
+/// its claim, as a failure does.
+///
+/// # Examples
+///
+/// ```
+/// use actix_web::{App, HttpResponse, web};
+/// use hookverify_actix::GuardedWebhook;
+/// use hookverify_core::Verifier;
+/// use hookverify_replay::Guard;
+///
+/// async fn stripe(webhook: GuardedWebhook) -> HttpResponse {
+///     let answer = HttpResponse::Ok().body(format!("{} bytes", webhook.body().len()));
+///     webhook.finish(answer).await
+/// }
+///
+/// let app = App::new()
+///     .app_data(web::Data::new(Verifier::stripe("whsec_test-only-secret")?))
+///     .app_data(web::Data::new(Guard::in_memory().idempotency()))
+///     .route("/webhooks/stripe", web::post().to(stripe));
+/// # let _ = app;
+/// # Ok::<(), hookverify_core::ConfigError>(())
+/// ```
+pub struct GuardedWebhook<K = Verifier> {
+    webhook: VerifiedWebhook<K>,
+    ticket: Ticket,
+}
+
+impl<K> GuardedWebhook<K> {
+    /// What the verification established.
+    #[must_use]
+    pub const fn verified(&self) -> &Verified {
+        &self.webhook.verified
+    }
+
+    /// The raw body, exactly as signed.
+    #[must_use]
+    pub const fn body(&self) -> &Bytes {
+        &self.webhook.body
+    }
+
+    /// What the delivery says about its subscription rather than an event; see
+    /// [`Verifier::notice`].
+    #[must_use]
+    pub const fn notice(&self) -> Option<&Notice> {
+        self.webhook.notice.as_ref()
+    }
+
+    /// What the guard knows of the delivery: its key, its event id, whether it was seen.
+    #[must_use]
+    pub fn delivery(&self) -> &Delivery {
+        self.ticket.delivery()
+    }
+
+    /// Answers with `response`, committing the claim when its status is 2xx and releasing it
+    /// otherwise (the provider's retry is then handled).
+    pub async fn finish(self, response: HttpResponse) -> HttpResponse {
+        self.ticket.settle(response.status().is_success()).await;
+        response
+    }
+}
+
+impl<K> fmt::Debug for GuardedWebhook<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GuardedWebhook")
+            .field("webhook", &self.webhook)
+            .field("delivery", self.ticket.delivery())
+            .finish()
+    }
+}
+
+impl<K: Into<Verifier> + Clone + 'static> FromRequest for GuardedWebhook<K> {
+    type Error = WebhookError;
+    type Future = LocalBoxFuture<'static, Result<Self, WebhookError>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let timer = Timer::start();
+        let Some(verifier) = verifier_of::<K>(request) else {
+            return Box::pin(ready(Err(WebhookError::MissingVerifier)));
+        };
+        let Some(guard) = app_data::<Guard>(request) else {
+            return Box::pin(ready(Err(WebhookError::MissingGuard)));
+        };
+        let verifying = VerifiedWebhook::<K>::verify(request, payload, verifier.clone(), timer);
+        Box::pin(async move {
+            let webhook = verifying.await?;
+            let scheme = verifier.scheme().name();
+            match guard
+                .admit(&verifier, &webhook.verified, &webhook.body)
+                .await
+            {
+                Admission::Proceed(ticket) => {
+                    hookverify_core::log::verified(&webhook.verified, scheme, timer);
+                    Ok(Self { webhook, ticket })
+                }
+                Admission::Refuse(refusal) => {
+                    hookverify_core::log::answered(refusal.outcome(), scheme, timer);
+                    Err(WebhookError::Refused(refusal))
+                }
+            }
         })
     }
 }
@@ -307,15 +438,16 @@ typed_extractor! {
 
 /// The verifier registered as app data, as `K` or as `web::Data<K>`.
 fn verifier_of<K: Into<Verifier> + Clone + 'static>(request: &HttpRequest) -> Option<Verifier> {
-    request
-        .app_data::<K>()
-        .cloned()
-        .or_else(|| {
-            request
-                .app_data::<web::Data<K>>()
-                .map(|data| data.get_ref().clone())
-        })
-        .map(Into::into)
+    app_data::<K>(request).map(Into::into)
+}
+
+/// A `T` registered as app data, as `T` or as `web::Data<T>`.
+fn app_data<T: Clone + 'static>(request: &HttpRequest) -> Option<T> {
+    request.app_data::<T>().cloned().or_else(|| {
+        request
+            .app_data::<web::Data<T>>()
+            .map(|data| data.get_ref().clone())
+    })
 }
 
 /// A rejection, logged at `level`.

@@ -49,6 +49,14 @@
 //!   [`Verifier`](hookverify_core::Verifier) that turns back into one — and names it in the
 //!   extractor: `VerifiedJson<Event, Stripe>`. `examples/receiver_actix.rs` in the repository
 //!   receives nine providers this way.
+//! - [`GuardedWebhook`] verifies as `VerifiedWebhook` does and then claims the delivery in the
+//!   replay [`Guard`](hookverify_replay::Guard) registered as app data: the handler runs once
+//!   per delivery (or per event) and answers through [`GuardedWebhook::finish`], which commits
+//!   the claim on 2xx and releases it otherwise. The middleware does the same with
+//!   [`VerifyWebhook::replay`].
+//!
+//! A route of many tenants, each with its own keys, uses
+//! [`VerifyWebhook::for_tenants`] with a [`Tenants`](hookverify_replay::Tenants) resolver.
 //!
 //! Both answer the verifier's [handshakes](hookverify_core::Handshake) in the handler's place:
 //! Meta's and Dropbox's `GET`s and Microsoft Graph's validation before any verification, on
@@ -143,7 +151,7 @@ pub use crate::error::{WebhookError, status_code};
 pub use crate::expect::ExpectContinue;
 #[cfg(feature = "xml")]
 pub use crate::extractor::VerifiedXml;
-pub use crate::extractor::{VerifiedDelivery, VerifiedJson, VerifiedWebhook};
+pub use crate::extractor::{GuardedWebhook, VerifiedDelivery, VerifiedJson, VerifiedWebhook};
 #[cfg(feature = "form")]
 pub use crate::extractor::{VerifiedForm, VerifiedSlackPayload};
 pub use crate::middleware::{VerifyWebhook, VerifyWebhookMiddleware};

@@ -171,3 +171,94 @@ async fn standard_webhooks_metadata_reaches_the_handler() {
         test::call_service(&app, post("/", &headers).set_payload(BODY).to_request()).await;
     assert_eq!(text(response).await, MESSAGE_ID);
 }
+
+/// A handler that fails with 500 for a body starting with `fail`, returns early (dropping its
+/// claim unfinished) for one starting with `drop`, and is handled otherwise.
+async fn guarded(
+    webhook: hookverify_actix::GuardedWebhook,
+    hits: web::Data<std::sync::atomic::AtomicUsize>,
+) -> HttpResponse {
+    hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    if webhook.body().starts_with(b"drop") {
+        return HttpResponse::InternalServerError().finish();
+    }
+    let answer = if webhook.body().starts_with(b"fail") {
+        HttpResponse::InternalServerError().body("failed")
+    } else {
+        HttpResponse::Ok().body("handled")
+    };
+    webhook.finish(answer).await
+}
+
+/// The guarded extractor: a delivery runs its handler once and its duplicate is answered 200
+/// unrun; a handler that fails, or returns without finishing, releases the claim so the
+/// provider's retry runs; without a guard in app data it is a 500.
+#[actix_web::test]
+async fn the_guarded_extractor_runs_each_delivery_once_and_lets_failures_retry() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    // Each phase has its own guard: schemes with a signed id sign every body with one id.
+    let app = |verifier: &Verifier, hits: &web::Data<AtomicUsize>| {
+        test::init_service(
+            App::new()
+                .app_data(web::Data::new(verifier.clone()))
+                .app_data(web::Data::new(hookverify_replay::Guard::in_memory()))
+                .app_data(hits.clone())
+                .route("/hook", web::post().to(guarded)),
+        )
+    };
+    let delivery = |verifier: &Verifier, body: &'static [u8]| {
+        post("/hook", &signed_headers(verifier, body, NOW))
+            .set_payload(body)
+            .to_request()
+    };
+    for verifier in all_schemes() {
+        let name = verifier.scheme().name();
+        let hits = web::Data::new(AtomicUsize::new(0));
+        let first = app(&verifier, &hits).await;
+        let response = test::call_service(&first, delivery(&verifier, BODY)).await;
+        assert_eq!(text(response).await, "handled", "{name}");
+        let response = test::call_service(&first, delivery(&verifier, BODY)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{name}");
+        assert_eq!(text(response).await, "duplicate delivery: already handled");
+        assert_eq!(
+            hits.load(Ordering::SeqCst),
+            1,
+            "{name}: the duplicate did not run"
+        );
+
+        for body in [&b"fail once"[..], b"drop once"] {
+            let hits = web::Data::new(AtomicUsize::new(0));
+            let failing = app(&verifier, &hits).await;
+            let response = test::call_service(&failing, delivery(&verifier, body)).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "{name}"
+            );
+            // A dropped claim is released on the runtime; give that its turn.
+            actix_web::rt::task::yield_now().await;
+            let response = test::call_service(&failing, delivery(&verifier, body)).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "{name}"
+            );
+            assert_eq!(hits.load(Ordering::SeqCst), 2, "{name}: the retry ran");
+        }
+    }
+
+    let unguarded = test::init_service(
+        App::new()
+            .app_data(web::Data::new(stripe()))
+            .app_data(web::Data::new(AtomicUsize::new(0)))
+            .route("/hook", web::post().to(guarded)),
+    )
+    .await;
+    let response = test::call_service(&unguarded, delivery(&stripe(), BODY)).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        text(response).await,
+        "no webhook replay guard is configured"
+    );
+}

@@ -140,6 +140,7 @@ impl Outcome {
 /// When an adapter saw a request's head, for the duration metric; started once per request
 /// and handed to the call that logs its outcome. Holds nothing without the `metrics` feature.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Timer {
     #[cfg(feature = "metrics")]
     started: Instant,
@@ -159,7 +160,11 @@ impl Timer {
     /// Records `outcome` for `scheme`, and which key verified when one did.
     #[cfg_attr(
         not(feature = "metrics"),
-        allow(unused_variables, reason = "recorded with the `metrics` feature only")
+        allow(
+            unused_variables,
+            clippy::unused_self,
+            reason = "recorded with the `metrics` feature only"
+        )
     )]
     #[inline]
     fn record(self, scheme: &str, outcome: Outcome, key: Option<usize>) {

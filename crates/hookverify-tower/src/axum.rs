@@ -6,6 +6,10 @@
 //!   apps that want no layer; [`VerifiedJson`], [`VerifiedForm`] (feature `form`),
 //!   [`VerifiedSlackPayload`] (feature `form`) and [`VerifiedXml`] (feature `xml`) do the same
 //!   and then parse the verified body (400 with the reason when it does not parse).
+//! - [`GuardedWebhook`] verifies as [`VerifiedWebhook`] does and then claims the delivery in
+//!   the replay [`Guard`] the state hands out: the handler runs once per delivery (or per
+//!   event) and answers through [`GuardedWebhook::finish`], which commits the claim on 2xx
+//!   and releases it otherwise.
 //!
 //! Their rejection is [`WebhookRejection`]. Take `Result<VerifiedWebhook, WebhookRejection>`
 //! as the argument to answer rejections yourself. The verifier's handshakes are answered in the
@@ -99,6 +103,7 @@ use bytes::Bytes;
 use hookverify_core::format::FormatError;
 use hookverify_core::log::Timer;
 use hookverify_core::{BodyBudget, HandshakeAnswer, Notice, Verified, Verifier, VerifyError};
+use hookverify_replay::{Admission, Delivery, Guard, Refusal, Ticket};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode, header};
 use serde::de::DeserializeOwned;
@@ -240,6 +245,21 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let timer = Timer::start();
         let verifier: Verifier = K::from_ref(state).into();
+        let webhook = Self::verify(request, &verifier, timer).await?;
+        hookverify_core::log::verified(&webhook.verified, verifier.scheme().name(), timer);
+        Ok(webhook)
+    }
+}
+
+impl<K> VerifiedWebhook<K> {
+    /// Verifies `request` with `verifier` within the limits of the request's
+    /// [`WebhookConfig`], answering handshakes; rejections are logged and counted, a verified
+    /// delivery is left to the caller to count.
+    async fn verify(
+        request: Request,
+        verifier: &Verifier,
+        timer: Timer,
+    ) -> Result<Self, WebhookRejection> {
         let limits = request
             .extensions()
             .get::<WebhookConfig>()
@@ -277,13 +297,144 @@ where
             return Err(outcome.map_or_else(reject, answer));
         }
         let notice = verifier.notice(&parts.headers, &body);
-        hookverify_core::log::verified(&verified, scheme, timer);
         Ok(Self {
             verified,
             body,
             notice,
             key: PhantomData,
         })
+    }
+}
+
+/// A delivery verified in the handler, as [`VerifiedWebhook`], and then claimed by the
+/// replay [`Guard`] the router state hands out: the handler runs once per delivery (and, with
+/// [`Guard::idempotency`], once per event).
+///
+/// A duplicate is answered 200 without running the handler, a delivery whose twin is in
+/// flight 409, and a failing store 503 ([`WebhookRejection::Refused`]). Otherwise the handler
+/// gets the delivery with its claim, and answers through [`finish`](Self::finish): the claim
+/// is committed when the response is 2xx and released otherwise, so the provider's retry is
+/// handled. A `GuardedWebhook` dropped without `finish` (an early return, a panic) releases
+/// its claim, as a failure does.
+///
+/// The state hands out the verifier (`K: FromRef<S> + Into<Verifier>`, as for
+/// [`VerifiedWebhook`]) and the guard (`Guard: FromRef<S>`), so a router without a guard in
+/// its state does not compile.
+///
+/// # Example
+///
+/// ```
+/// use axum::{Router, extract::FromRef, response::IntoResponse, routing::post};
+/// use hookverify_core::Verifier;
+/// use hookverify_replay::Guard;
+/// use hookverify_tower::axum::GuardedWebhook;
+///
+/// #[derive(Clone)]
+/// struct AppState {
+///     stripe: Verifier,
+///     guard: Guard,
+/// }
+/// impl FromRef<AppState> for Verifier {
+///     fn from_ref(state: &AppState) -> Self {
+///         state.stripe.clone()
+///     }
+/// }
+/// impl FromRef<AppState> for Guard {
+///     fn from_ref(state: &AppState) -> Self {
+///         state.guard.clone()
+///     }
+/// }
+///
+/// async fn stripe_event(webhook: GuardedWebhook) -> axum::response::Response {
+///     let answer = format!("{} bytes", webhook.body().len());
+///     webhook.finish(answer).await
+/// }
+///
+/// let state = AppState {
+///     stripe: Verifier::stripe("whsec_test-only-secret")?,
+///     guard: Guard::in_memory().idempotency(),
+/// };
+/// let app: Router = Router::new()
+///     .route("/webhooks/stripe", post(stripe_event))
+///     .with_state(state);
+/// # let _ = app;
+/// # Ok::<(), hookverify_core::ConfigError>(())
+/// ```
+pub struct GuardedWebhook<K = Verifier> {
+    webhook: VerifiedWebhook<K>,
+    ticket: Ticket,
+}
+
+impl<K> GuardedWebhook<K> {
+    /// What the verification established.
+    #[must_use]
+    pub const fn verified(&self) -> &Verified {
+        &self.webhook.verified
+    }
+
+    /// The raw body, exactly as signed.
+    #[must_use]
+    pub const fn body(&self) -> &Bytes {
+        &self.webhook.body
+    }
+
+    /// What the delivery says about its subscription rather than an event; see
+    /// [`Verifier::notice`].
+    #[must_use]
+    pub const fn notice(&self) -> Option<&Notice> {
+        self.webhook.notice.as_ref()
+    }
+
+    /// What the guard knows of the delivery: its key, its event id, whether it was seen.
+    #[must_use]
+    pub fn delivery(&self) -> &Delivery {
+        self.ticket.delivery()
+    }
+
+    /// Answers with `response`, committing the claim when its status is 2xx and releasing
+    /// it otherwise (the provider's retry is then handled).
+    pub async fn finish(self, response: impl IntoResponse) -> Response {
+        let response = response.into_response();
+        self.ticket.settle(response.status().is_success()).await;
+        response
+    }
+}
+
+impl<K> fmt::Debug for GuardedWebhook<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GuardedWebhook")
+            .field("webhook", &self.webhook)
+            .field("delivery", self.ticket.delivery())
+            .finish()
+    }
+}
+
+impl<S, K> FromRequest<S> for GuardedWebhook<K>
+where
+    S: Send + Sync,
+    K: FromRef<S> + Into<Verifier>,
+    Guard: FromRef<S>,
+{
+    type Rejection = WebhookRejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let timer = Timer::start();
+        let verifier: Verifier = K::from_ref(state).into();
+        let webhook = VerifiedWebhook::<K>::verify(request, &verifier, timer).await?;
+        let scheme = verifier.scheme().name();
+        match Guard::from_ref(state)
+            .admit(&verifier, &webhook.verified, &webhook.body)
+            .await
+        {
+            Admission::Proceed(ticket) => {
+                hookverify_core::log::verified(&webhook.verified, scheme, timer);
+                Ok(Self { webhook, ticket })
+            }
+            Admission::Refuse(refusal) => {
+                hookverify_core::log::answered(refusal.outcome(), scheme, timer);
+                Err(WebhookRejection::Refused(refusal))
+            }
+        }
     }
 }
 
@@ -511,6 +662,10 @@ pub enum WebhookRejection {
     /// [`VerifiedDelivery`] was used on a route without
     /// [`VerifyWebhookLayer`](crate::VerifyWebhookLayer) (500).
     MissingLayer,
+    /// Not a failure either: [`GuardedWebhook`]'s guard refused a verified delivery — a
+    /// duplicate (200, so the provider stops retrying), one whose twin is in flight (409) or
+    /// one the store could not check (503) — and answers in the handler's place.
+    Refused(Refusal),
 }
 
 impl WebhookRejection {
@@ -521,6 +676,9 @@ impl WebhookRejection {
             Self::Verify(error) => crate::status_code(error),
             Self::Format(_) => StatusCode::BAD_REQUEST,
             Self::MissingLayer => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Refused(refusal) => {
+                StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::OK)
+            }
             Self::Handshake(answer) => {
                 StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::OK)
             }
@@ -537,6 +695,7 @@ impl WebhookRejection {
                 "webhook verification is not configured for this route".to_owned()
             }
             Self::Handshake(answer) => String::from_utf8_lossy(answer.body()).into_owned(),
+            Self::Refused(refusal) => refusal.public_message().to_owned(),
         }
     }
 }
@@ -552,7 +711,8 @@ impl std::error::Error for WebhookRejection {
         match self {
             Self::Verify(error) => Some(error),
             Self::Format(error) => Some(error),
-            Self::MissingLayer | Self::Handshake(_) => None,
+            Self::Refused(Refusal::Unavailable(error)) => Some(error),
+            Self::MissingLayer | Self::Handshake(_) | Self::Refused(_) => None,
         }
     }
 }
@@ -573,8 +733,14 @@ impl IntoResponse for WebhookRejection {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; charset=utf-8"),
         );
-        if let Self::Verify(error) = self {
-            response.extensions_mut().insert(error);
+        match self {
+            Self::Verify(error) => {
+                response.extensions_mut().insert(error);
+            }
+            Self::Refused(refusal) => {
+                response.extensions_mut().insert(refusal);
+            }
+            _ => {}
         }
         response
     }

@@ -128,9 +128,10 @@
 //!
 //! | feature | description | default |
 //! |---------|-------------|---------|
-//! | `axum`  | the [`axum`] module: [`axum::VerifiedDelivery`], [`axum::VerifiedWebhook`], [`axum::VerifiedJson`] | no |
+//! | `axum`  | the [`axum`] module: [`axum::VerifiedDelivery`], [`axum::VerifiedWebhook`], [`axum::GuardedWebhook`], [`axum::VerifiedJson`] | no |
 //! | `form`  | `axum::VerifiedForm` and `axum::VerifiedSlackPayload` (implies `axum`) | no |
 //! | `xml`   | `axum::VerifiedXml` (implies `axum`) | no |
+//! | `metrics` | deliveries counted by scheme and outcome, timed, and matches per key index (see `hookverify_core::log`) | no |
 //!
 //! # Security considerations
 //!

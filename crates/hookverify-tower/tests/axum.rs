@@ -21,7 +21,8 @@ use common::*;
 use hookverify_core::{SignOptions, Verifier};
 use hookverify_tower::VerifyWebhookLayer;
 use hookverify_tower::axum::{
-    VerifiedDelivery, VerifiedJson, VerifiedWebhook, WebhookConfig, WebhookRejection,
+    GuardedWebhook, VerifiedDelivery, VerifiedJson, VerifiedWebhook, WebhookConfig,
+    WebhookRejection,
 };
 use http_body_util::BodyExt as _;
 use serde::Deserialize;
@@ -262,6 +263,107 @@ async fn signing_with_a_fixed_id_is_stable() {
         .sign(BODY, &SignOptions::at(at(NOW)).id("msg_1"))
         .unwrap();
     assert_eq!(a, b);
+}
+
+// ==== the guarded extractor ====
+
+#[derive(Clone)]
+struct Guarded {
+    verifier: Verifier,
+    guard: hookverify_replay::Guard,
+    hits: Hits,
+}
+
+impl FromRef<Guarded> for Verifier {
+    fn from_ref(state: &Guarded) -> Self {
+        state.verifier.clone()
+    }
+}
+
+impl FromRef<Guarded> for hookverify_replay::Guard {
+    fn from_ref(state: &Guarded) -> Self {
+        state.guard.clone()
+    }
+}
+
+/// A handler that fails with 500 for a body starting with `fail`, returns early (dropping
+/// its claim unfinished) for one starting with `drop`, and is handled otherwise.
+async fn guarded(
+    State(state): State<Guarded>,
+    webhook: GuardedWebhook,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    state.hits.0.fetch_add(1, Ordering::SeqCst);
+    if webhook.body().starts_with(b"drop") {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let failed = webhook.body().starts_with(b"fail");
+    let answer = if failed {
+        (StatusCode::INTERNAL_SERVER_ERROR, "failed")
+    } else {
+        (StatusCode::OK, "handled")
+    };
+    webhook.finish(answer).await
+}
+
+/// The guarded extractor: a delivery runs its handler once and its duplicate is answered 200
+/// unrun; a handler that fails, or returns without finishing, releases the claim so the
+/// provider's retry runs; unsigned deliveries never reach the guard.
+#[tokio::test]
+async fn the_guarded_extractor_runs_each_delivery_once_and_lets_failures_retry() {
+    // Each phase has its own guard: schemes with a signed id sign every body with one id.
+    let app = |verifier: &Verifier, hits: &Hits| {
+        Router::new()
+            .route("/hook", post(guarded))
+            .with_state(Guarded {
+                verifier: verifier.clone(),
+                guard: hookverify_replay::Guard::in_memory(),
+                hits: hits.clone(),
+            })
+    };
+    let deliver = |app: &Router, verifier: &Verifier, body: &'static [u8]| {
+        let headers = signed_headers(verifier, body, NOW);
+        send(app.clone(), request_to("/hook", &headers, body))
+    };
+    for verifier in all_schemes() {
+        let name = verifier.scheme().name().to_owned();
+        let hits = Hits::default();
+        let first = app(&verifier, &hits);
+        let handled = (StatusCode::OK, "handled".to_owned());
+        assert_eq!(deliver(&first, &verifier, BODY).await, handled, "{name}");
+        assert_eq!(
+            deliver(&first, &verifier, BODY).await,
+            (
+                StatusCode::OK,
+                "duplicate delivery: already handled".to_owned()
+            ),
+            "{name}"
+        );
+        assert_eq!(
+            hits.0.load(Ordering::SeqCst),
+            1,
+            "{name}: the duplicate did not run"
+        );
+        let (status, _) = send(first, request_to("/hook", &[], BODY)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{name}");
+        assert_eq!(
+            hits.0.load(Ordering::SeqCst),
+            1,
+            "{name}: unsigned never runs"
+        );
+
+        for body in [&b"fail once"[..], b"drop once"] {
+            let hits = Hits::default();
+            let failing = app(&verifier, &hits);
+            let (status, _) = deliver(&failing, &verifier, body).await;
+            assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{name}");
+            // A dropped claim is released on the runtime; give that its turn.
+            tokio::task::yield_now().await;
+            let (status, _) = deliver(&failing, &verifier, body).await;
+            assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{name}");
+            assert_eq!(hits.0.load(Ordering::SeqCst), 2, "{name}: the retry ran");
+        }
+    }
 }
 
 fn request_to(path: &str, headers: &[(String, String)], body: &[u8]) -> Request<Body> {
