@@ -1,6 +1,6 @@
 //! [`MemoryStore`]: claims kept in this process, bounded in entries.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap, hash_map};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -35,14 +35,19 @@ pub struct MemoryStore {
 #[derive(Default)]
 struct Entries {
     map: HashMap<[u8; 32], Entry>,
-    /// Every entry by expiry (milliseconds), so expired and soonest-expiring ones are found
-    /// first.
-    by_expiry: BTreeSet<(u64, [u8; 32])>,
+    /// Every entry's key by its expiry (milliseconds) and a sequence number, so expired and
+    /// soonest-expiring ones are found first. Many entries expire in the same millisecond; the
+    /// sequence number orders them without comparing 32-byte keys.
+    by_expiry: BTreeMap<Expiry, [u8; 32]>,
+    next: u64,
 }
+
+/// Where an entry sits in the expiry index: its expiry, then when it was made.
+type Expiry = (u64, u64);
 
 #[derive(Clone, Copy)]
 struct Entry {
-    until: u64,
+    until: Expiry,
     state: State,
 }
 
@@ -111,18 +116,30 @@ impl MemoryStore {
         let mut entries = self.lock();
         entries.drop_expired(now);
         let key = *key.as_bytes();
-        if let Some(entry) = entries.map.get(&key) {
-            return match entry.state {
-                State::Done => Claim::Done,
-                State::InFlight(_) => Claim::InFlight,
-            };
-        }
-        if entries.map.len() >= self.capacity && entries.evict_first() {
+        // Room is made before the lookup, so that below capacity the key is hashed once.
+        if entries.map.len() >= self.capacity
+            && !entries.map.contains_key(&key)
+            && entries.evict_first()
+        {
             self.evictions.fetch_add(1, Ordering::Relaxed);
         }
-        let token = ClaimToken::fresh();
-        entries.insert(key, until, State::InFlight(token));
-        Claim::Claimed(token)
+        let until = entries.expiry(until);
+        let Entries { map, by_expiry, .. } = &mut *entries;
+        match map.entry(key) {
+            hash_map::Entry::Occupied(held) => match held.get().state {
+                State::Done => Claim::Done,
+                State::InFlight(_) => Claim::InFlight,
+            },
+            hash_map::Entry::Vacant(free) => {
+                let token = ClaimToken::fresh();
+                free.insert(Entry {
+                    until,
+                    state: State::InFlight(token),
+                });
+                by_expiry.insert(until, key);
+                Claim::Claimed(token)
+            }
+        }
     }
 
     fn commit_now(&self, key: &ReplayKey, ttl: Duration) {
@@ -130,7 +147,7 @@ impl MemoryStore {
         let until = expiry(now, ttl);
         let mut entries = self.lock();
         let key = *key.as_bytes();
-        if !entries.map.contains_key(&key) && entries.map.len() >= self.capacity {
+        if entries.map.len() >= self.capacity && !entries.map.contains_key(&key) {
             entries.drop_expired(now);
             if entries.map.len() >= self.capacity && entries.evict_first() {
                 self.evictions.fetch_add(1, Ordering::Relaxed);
@@ -147,22 +164,29 @@ impl MemoryStore {
         {
             let until = entry.until;
             entries.map.remove(&key);
-            entries.by_expiry.remove(&(until, key));
+            entries.by_expiry.remove(&until);
         }
     }
 }
 
 impl Entries {
+    /// The index position of an entry made now to expire at `until`.
+    fn expiry(&mut self, until: u64) -> Expiry {
+        self.next = self.next.wrapping_add(1);
+        (until, self.next)
+    }
+
     fn insert(&mut self, key: [u8; 32], until: u64, state: State) {
+        let until = self.expiry(until);
         if let Some(old) = self.map.insert(key, Entry { until, state }) {
-            self.by_expiry.remove(&(old.until, key));
+            self.by_expiry.remove(&old.until);
         }
-        self.by_expiry.insert((until, key));
+        self.by_expiry.insert(until, key);
     }
 
     /// Drops every entry whose expiry is at or before `now`.
     fn drop_expired(&mut self, now: u64) {
-        while let Some(&(until, key)) = self.by_expiry.first() {
+        while let Some((&(until, _), &key)) = self.by_expiry.first_key_value() {
             if until > now {
                 break;
             }
