@@ -132,3 +132,29 @@ pub fn tenants(loads: &Arc<AtomicUsize>) -> Tenants {
         },
     )
 }
+
+/// What a route of [`tenants`] answers a delivery to `path` signed with `secret`, besides the
+/// deliveries of `acme` and `globex` signed with their own secrets (200): `(path, secret,
+/// status, body)`. Another tenant's signature is a mismatch, an unknown tenant and a path naming
+/// none are said like one, and a resolver that fails is 503.
+pub const TENANT_REJECTIONS: [(&str, &str, u16, &str); 4] = [
+    ("/tenants/acme", GLOBEX_SECRET, 401, "no signature matches"),
+    (
+        "/tenants/initech",
+        ACME_SECRET,
+        401,
+        "no keys verify this delivery",
+    ),
+    (
+        "/elsewhere",
+        ACME_SECRET,
+        401,
+        "no keys verify this delivery",
+    ),
+    (
+        "/tenants/down",
+        ACME_SECRET,
+        503,
+        "the keys for this delivery are unavailable",
+    ),
+];
