@@ -183,6 +183,13 @@ pub(crate) struct VerifyArgs {
     /// How far the timestamp may be from the clock, in seconds (default: the scheme's).
     #[arg(long, value_name = "SECONDS")]
     pub(crate) tolerance: Option<u64>,
+    /// Check the delivery `hookverify listen` captured under this id instead: its headers,
+    /// body and method, as of the time it arrived (unless --now says otherwise).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["headers", "body_file"])]
+    pub(crate) capture: Option<u64>,
+    /// Where `listen` keeps its captures (default: its default store).
+    #[arg(long, value_name = "PATH", requires = "capture")]
+    pub(crate) store: Option<PathBuf>,
 }
 
 /// `hookverify schemes`.
@@ -240,6 +247,79 @@ pub(crate) struct ListenArgs {
     /// How many connections are served at once; more wait until one ends.
     #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) max_connections: u32,
+    /// Serve the inspector (a page and its JSON API) on this loopback address, such as
+    /// 127.0.0.1:8081.
+    #[arg(long, value_name = "ADDR")]
+    pub(crate) ui: Option<SocketAddr>,
+    /// Forward each verified delivery, exactly as received, to the app at this http URL, and
+    /// answer with the app's answer.
+    #[arg(long, value_name = "URL")]
+    pub(crate) forward_to: Option<String>,
+    /// The file captures are kept in (default: `hookverify/captures.jsonl` in the user's data
+    /// directory).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) store: Option<PathBuf>,
+    /// How many captures are kept; older ones are dropped (all of them hold at most 64 MiB).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) max_captures: u32,
+    /// How to answer verified deliveries to a path, to test a provider's retries:
+    /// `PATH=STATUS[,delay=DURATION][,body=TEXT]`, such as `/hooks=503` or
+    /// `/slow=200,delay=5s`. Repeatable; other paths get 200 (or the app's answer).
+    #[arg(long, value_name = "PATH=STATUS[,…]", value_parser = parse_respond)]
+    pub(crate) respond: Vec<Respond>,
+    /// Serve --addr over HTTPS with a self-signed certificate for localhost, made at start
+    /// (its SHA-256 fingerprint is printed).
+    #[arg(long)]
+    pub(crate) tls: bool,
+    /// A private key to re-sign replays with, for schemes the provider signs with its own
+    /// (otherwise replays are re-signed with the first --secret).
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) private_key: Option<String>,
+}
+
+/// How `listen` answers verified deliveries to one path.
+#[derive(Debug, Clone)]
+pub(crate) struct Respond {
+    pub(crate) path: String,
+    pub(crate) status: u16,
+    pub(crate) delay: Duration,
+    pub(crate) body: String,
+}
+
+/// `PATH=STATUS[,delay=DURATION][,body=TEXT]` (the body, when given, comes last and may hold
+/// commas).
+fn parse_respond(text: &str) -> Result<Respond, String> {
+    let (path, rest) = text
+        .split_once('=')
+        .ok_or("expected PATH=STATUS[,delay=DURATION][,body=TEXT]")?;
+    if !path.starts_with('/') {
+        return Err(format!("the path must start with `/`: {path}"));
+    }
+    let (status, mut options) = rest.split_once(',').unwrap_or((rest, ""));
+    let status: u16 = status
+        .parse()
+        .ok()
+        .filter(|status| (100..=599).contains(status))
+        .ok_or_else(|| format!("not an HTTP status: {status}"))?;
+    let mut respond = Respond {
+        path: path.to_owned(),
+        status,
+        delay: Duration::ZERO,
+        body: String::new(),
+    };
+    while !options.is_empty() {
+        if let Some(body) = options.strip_prefix("body=") {
+            body.clone_into(&mut respond.body);
+            break;
+        }
+        let (option, rest) = options.split_once(',').unwrap_or((options, ""));
+        let delay = option
+            .strip_prefix("delay=")
+            .ok_or_else(|| format!("unknown option `{option}` (delay= or body=)"))?;
+        respond.delay = humantime::parse_duration(delay).map_err(|error| error.to_string())?;
+        options = rest;
+    }
+    Ok(respond)
 }
 
 /// A duration such as `10s`, `500ms` or `2m`, never zero.

@@ -3,6 +3,7 @@
 //! space, and each line logs the bytes actually read.
 
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use hookverify_core::{SignOptions, Verifier};
@@ -14,6 +15,13 @@ const SECRET: &str = "listen-test-only-secret";
 const PATIENCE: Duration = Duration::from_secs(10);
 
 fn listen(extra: &[&str]) -> Command {
+    static STORES: AtomicUsize = AtomicUsize::new(0);
+    // Captures go to a file of this test's own, not the user's data directory.
+    let store = std::env::temp_dir().join(format!(
+        "hookverify-listen-test-{}-{}.jsonl",
+        std::process::id(),
+        STORES.fetch_add(1, Ordering::Relaxed)
+    ));
     let mut command = Command::new(env!("CARGO_BIN_EXE_hookverify"));
     command
         .args([
@@ -25,6 +33,8 @@ fn listen(extra: &[&str]) -> Command {
             "--addr",
             "127.0.0.1:0",
         ])
+        .arg("--store")
+        .arg(store)
         .args(extra);
     command
 }

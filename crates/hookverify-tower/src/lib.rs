@@ -40,7 +40,9 @@
 //!    with 400; a body still incomplete when the body deadline (if one is set) passes, with 408.
 //! 4. A mismatch is answered with 401. A verified signed handshake (Slack's `url_verification`,
 //!    Zoom's `endpoint.url_validation`, Twitch's `webhook_callback_verification`, Discord's
-//!    PINGs) is answered as its provider expects. Any other verified request goes to the inner
+//!    PINGs) is answered as its provider expects (every handshake answer carries its
+//!    [`Handshake`](hookverify_core::Handshake) in the response's extensions, for outer
+//!    layers). Any other verified request goes to the inner
 //!    service unchanged (method, URI, headers, extensions) with the buffered body as a
 //!    [`VerifiedBody`] and the [`Verified`](hookverify_core::Verified) metadata in its
 //!    extensions.

@@ -74,14 +74,18 @@ pub fn status_code(error: &VerifyError) -> StatusCode {
     StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST)
 }
 
-/// The response to a handshake, exactly as core decided it; logged at DEBUG.
+/// The response to a handshake, exactly as core decided it, with the
+/// [`Handshake`](hookverify_core::Handshake) in its extensions; logged at DEBUG.
 pub(crate) fn answer<B: From<String>>(
     answer: HandshakeAnswer,
     scheme: &str,
     timer: Timer,
 ) -> Response<B> {
     hookverify_core::log::handshake(&answer, scheme, timer);
-    handshake_response(answer)
+    let handshake = answer.handshake();
+    let mut response = handshake_response(answer);
+    response.extensions_mut().insert(handshake);
+    response
 }
 
 /// The response to a handshake: its status, headers and body as they are.
