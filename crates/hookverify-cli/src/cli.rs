@@ -75,7 +75,14 @@ Examples:
   hookverify schemes twilio")]
     Schemes(SchemesArgs),
 
-    /// Receive deliveries on any path and print one line per delivery.
+    /// Receive deliveries on any path, print one line per delivery and keep each; forward them
+    /// to your app, and inspect and replay them in a browser.
+    ///
+    /// Every delivery is kept (headers, body, verdict and answers) in --store, the newest
+    /// --max-captures of them. With --forward-to, verified deliveries go on to the app exactly
+    /// as received, and the app's answer is theirs. With --ui, a page on that loopback address
+    /// lists them live, explains each verdict, and replays a capture verbatim or re-signed with
+    /// a fresh timestamp; `hookverify verify --capture ID` checks one again.
     ///
     /// Like a public endpoint, it bounds every client: the request head must arrive within
     /// `--header-timeout` (idle connections are closed after it too), the body within
@@ -83,8 +90,9 @@ Examples:
     #[command(after_help = "\
 Examples:
   hookverify listen --scheme github --secret s3cret
-  hookverify listen --scheme stripe --secret whsec_test --addr 127.0.0.1:9000 --print-body
-  hookverify listen --scheme github --secret s3cret --body-timeout 2m --max-connections 64")]
+  hookverify listen --scheme stripe --secret whsec_test --forward-to http://127.0.0.1:3000/webhooks --ui 127.0.0.1:8081
+  hookverify listen --scheme stripe --secret whsec_test --respond /webhooks=503 --respond /slow=200,delay=5s
+  hookverify listen --scheme github --secret s3cret --tls --print-body")]
     Listen(ListenArgs),
 }
 

@@ -424,11 +424,16 @@ struct Listener {
 
 impl Listener {
     fn start(scheme: &[&str]) -> Self {
+        // Captures go to a file of this test's own, not the user's data directory.
+        let store =
+            std::env::temp_dir().join(format!("hookverify-cli-test-{}.jsonl", std::process::id()));
         let mut child = Command::new(BIN)
             .args(with(
                 &["listen", "--addr", "127.0.0.1:0", "--print-body"],
                 scheme,
             ))
+            .arg("--store")
+            .arg(&store)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -440,6 +445,8 @@ impl Listener {
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap_or_else(|| panic!("unexpected first line: {first}"))
             .to_owned();
+        let second = lines.next().unwrap().unwrap();
+        assert_eq!(second, format!("captures kept in {}", store.display()));
         Self { child, lines, url }
     }
 
