@@ -229,6 +229,16 @@ async fn assert_listed(ui: SocketAddr) {
     );
     let rejected = get_json(ui, "/api/deliveries?verdict=rejected").await;
     assert_eq!(rejected.as_array().unwrap().len(), 2);
+    // Text is searched in headers and bodies, case-insensitive; the stale and the unsigned
+    // deliveries were rejected on their headers, their bodies unread.
+    let searched = get_json(ui, "/api/deliveries?q=EVT_1").await;
+    let found: Vec<u64> = searched
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(found, [4, 1]);
     let flaky_only = get_json(ui, "/api/deliveries?path=flaky").await;
     assert_eq!(flaky_only.as_array().unwrap().len(), 1);
 }
@@ -321,5 +331,107 @@ async fn the_store_is_bounded_and_outlives_the_process() {
     assert_eq!(list[0]["id"], 6, "ids go on after the restart");
     let lines = std::fs::read_to_string(&store).unwrap().lines().count();
     assert!(lines <= 2 * 3 + 16, "the file is compacted: {lines} lines");
+    let _ = std::fs::remove_file(store);
+}
+
+/// `--tls` serves the self-signed certificate whose fingerprint it printed: a client that pins
+/// that fingerprint (and trusts nothing else) completes the handshake, and a delivery over it
+/// verifies.
+#[tokio::test]
+async fn tls_serves_the_certificate_it_printed() {
+    use std::sync::Arc;
+
+    use sha2::{Digest as _, Sha256};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio_rustls::rustls::client::danger::{
+        HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,
+    };
+    use tokio_rustls::rustls::crypto::{self, CryptoProvider, ring};
+    use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    use tokio_rustls::rustls::{ClientConfig, DigitallySignedStruct, Error, SignatureScheme};
+
+    /// Trusts the one certificate with this fingerprint.
+    #[derive(Debug)]
+    struct Pinned(String, Arc<CryptoProvider>);
+
+    impl ServerCertVerifier for Pinned {
+        fn verify_server_cert(
+            &self,
+            certificate: &CertificateDer<'_>,
+            _: &[CertificateDer<'_>],
+            _: &ServerName<'_>,
+            _: &[u8],
+            _: UnixTime,
+        ) -> Result<ServerCertVerified, Error> {
+            let seen: Vec<String> = Sha256::digest(certificate.as_ref())
+                .iter()
+                .map(|byte| format!("{byte:02X}"))
+                .collect();
+            if seen.join(":") == self.0 {
+                Ok(ServerCertVerified::assertion())
+            } else {
+                Err(Error::General("not the printed certificate".to_owned()))
+            }
+        }
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            certificate: &CertificateDer<'_>,
+            signed: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            let algorithms = &self.1.signature_verification_algorithms;
+            crypto::verify_tls12_signature(message, certificate, signed, algorithms)
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            certificate: &CertificateDer<'_>,
+            signed: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, Error> {
+            let algorithms = &self.1.signature_verification_algorithms;
+            crypto::verify_tls13_signature(message, certificate, signed, algorithms)
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.1.signature_verification_algorithms.supported_schemes()
+        }
+    }
+
+    let store = store();
+    let server = ServerProcess::start(listen(&store, &["--tls"]));
+    let fingerprint = server
+        .line_where(PATIENCE, |line| {
+            line.starts_with("certificate SHA-256 fingerprint: ")
+        })
+        .unwrap()
+        .trim_start_matches("certificate SHA-256 fingerprint: ")
+        .to_owned();
+    let provider = Arc::new(ring::default_provider());
+    let config = ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(Pinned(fingerprint, provider)))
+        .with_no_client_auth();
+    let tcp = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let mut tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(ServerName::try_from("localhost").unwrap(), tcp)
+        .await
+        .expect("the handshake with the printed certificate");
+
+    let mut headers = signed(EVENT, Duration::ZERO);
+    headers.push(("Host".to_owned(), "localhost".to_owned()));
+    headers.push(("Connection".to_owned(), "close".to_owned()));
+    let head = request_head("POST", "/hooks", &headers, Some(EVENT.len()));
+    tls.write_all(&[head.as_bytes(), EVENT].concat())
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.ends_with("verified\n"), "{answer}");
     let _ = std::fs::remove_file(store);
 }

@@ -93,9 +93,12 @@ impl Drop for ServerProcess {
     }
 }
 
-/// The `ADDR` of the first `http://ADDR/…` in `line`.
+/// The `ADDR` of the first `http://ADDR/…` (or `https://ADDR/…`) in `line`.
 fn address_in(line: &str) -> Option<SocketAddr> {
-    let rest = line.split_once("http://")?.1;
+    let rest = line
+        .split_once("http://")
+        .or_else(|| line.split_once("https://"))?
+        .1;
     let end = rest
         .find(|c: char| c == '/' || c.is_whitespace())
         .unwrap_or(rest.len());

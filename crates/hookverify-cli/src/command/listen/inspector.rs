@@ -95,7 +95,7 @@ async fn page() -> impl IntoResponse {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
-         connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; \
+         connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
          frame-ancestors 'none'"
             .parse()
             .expect("a valid header"),

@@ -85,19 +85,17 @@ pub(crate) fn run(args: &ListenArgs) -> anyhow::Result<Outcome> {
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr().context("no local address")?;
-        let tls = if args.tls {
-            let (acceptor, fingerprint) = tls::self_signed()?;
-            println!("serving HTTPS with a self-signed certificate for localhost");
-            println!("certificate SHA-256 fingerprint: {fingerprint}");
-            Some(acceptor)
-        } else {
-            None
-        };
+        let tls = args.tls.then(tls::self_signed).transpose()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         println!(
             "listening on {scheme}://{addr} for {} deliveries (Ctrl-C to stop)",
             verifier.scheme().name()
         );
+        let tls = tls.map(|(acceptor, fingerprint)| {
+            println!("serving HTTPS with a self-signed certificate for localhost");
+            println!("certificate SHA-256 fingerprint: {fingerprint}");
+            acceptor
+        });
         match &store {
             Some(path) => println!("captures kept in {}", path.display()),
             None => println!("captures kept in memory only (no data directory)"),
