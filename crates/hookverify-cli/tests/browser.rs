@@ -12,6 +12,8 @@
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::time::{Duration, Instant, SystemTime};
 
 use fantoccini::{ClientBuilder, Locator};
@@ -62,25 +64,6 @@ impl Drop for Chromedriver {
     }
 }
 
-fn store(name: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!(
-        "hookverify-browser-test-{}-{name}.jsonl",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&path);
-    path
-}
-
-fn listen(store: &PathBuf, extra: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hookverify"));
-    command
-        .args(["listen", "--scheme", "stripe", "--secret", SECRET])
-        .args(["--addr", "127.0.0.1:0", "--store"])
-        .arg(store)
-        .args(extra);
-    command
-}
-
 /// Sends a freshly signed Stripe event to `addr`.
 async fn deliver(addr: SocketAddr) -> u16 {
     let verifier = Verifier::stripe(SECRET).unwrap();
@@ -104,10 +87,10 @@ async fn deliver(addr: SocketAddr) -> u16 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_inspector_shows_deliveries_live_and_replays_them_re_signed() {
-    let (app_store, store) = (store("app"), store("listener"));
-    let app = ServerProcess::start(listen(&app_store, &[]));
+    let (app_store, store) = (common::store("browser-app"), common::store("browser"));
+    let app = ServerProcess::start(common::listen(SECRET, &app_store, &[]));
     let target = format!("http://{}/app", app.addr());
-    let listener = ServerProcess::start(listen(&store, &["--ui", "127.0.0.1:0"]));
+    let listener = ServerProcess::start(common::listen(SECRET, &store, &["--ui", "127.0.0.1:0"]));
     let page = listener
         .line_where(PATIENCE, |line| line.starts_with("inspector on http://"))
         .unwrap()

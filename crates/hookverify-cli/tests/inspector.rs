@@ -11,9 +11,10 @@
 )]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
+
 use std::time::{Duration, SystemTime};
 
 use hookverify_core::{SignOptions, Verifier};
@@ -23,32 +24,13 @@ use serde_json::Value;
 const SECRET: &str = "whsec_test-only-inspector-secret";
 const PATIENCE: Duration = Duration::from_secs(10);
 
-/// A store file of this test's own.
-fn store() -> PathBuf {
-    static STORES: AtomicUsize = AtomicUsize::new(0);
-    let path = std::env::temp_dir().join(format!(
-        "hookverify-inspector-test-{}-{}.jsonl",
-        std::process::id(),
-        STORES.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_file(&path);
-    path
-}
-
-/// `hookverify listen` for Stripe deliveries on a free port, keeping captures in `store`.
-fn listen(store: &PathBuf, extra: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hookverify"));
-    command
-        .args(["listen", "--scheme", "stripe", "--secret", SECRET])
-        .args(["--addr", "127.0.0.1:0", "--store"])
-        .arg(store)
-        .args(extra);
-    command
-}
-
 /// A listener with its inspector: the process and the inspector's address.
-fn inspected(store: &PathBuf, extra: &[&str]) -> (ServerProcess, SocketAddr) {
-    let server = ServerProcess::start(listen(store, &[&["--ui", "127.0.0.1:0"], extra].concat()));
+fn inspected(store: &Path, extra: &[&str]) -> (ServerProcess, SocketAddr) {
+    let server = ServerProcess::start(common::listen(
+        SECRET,
+        store,
+        &[&["--ui", "127.0.0.1:0"], extra].concat(),
+    ));
     let line = server
         .line_where(PATIENCE, |line| line.starts_with("inspector on http://"))
         .expect("the inspector's address");
@@ -120,10 +102,10 @@ const EVENT: &[u8] = br#"{"id":"evt_1","object":"event","type":"invoice.paid"}"#
 #[tokio::test]
 async fn captures_forwarding_and_replays_over_http() {
     // The app: another listener, which verifies what it is sent.
-    let app_store = store();
-    let app = ServerProcess::start(listen(&app_store, &[]));
+    let app_store = common::store("inspector-app");
+    let app = ServerProcess::start(common::listen(SECRET, &app_store, &[]));
     let app_url = format!("http://{}/app", app.addr());
-    let store = store();
+    let store = common::store("inspector");
     let (listener, ui) = inspected(
         &store,
         &[
@@ -292,7 +274,7 @@ async fn assert_foreign_refused(ui: SocketAddr) {
 
 #[tokio::test]
 async fn the_store_is_bounded_and_outlives_the_process() {
-    let store = store();
+    let store = common::store("inspector");
     {
         let (listener, ui) = inspected(&store, &["--max-captures", "3"]);
         for n in 0..5 {
@@ -399,8 +381,8 @@ async fn tls_serves_the_certificate_it_printed() {
         }
     }
 
-    let store = store();
-    let server = ServerProcess::start(listen(&store, &["--tls"]));
+    let store = common::store("inspector");
+    let server = ServerProcess::start(common::listen(SECRET, &store, &["--tls"]));
     let fingerprint = server
         .line_where(PATIENCE, |line| {
             line.starts_with("certificate SHA-256 fingerprint: ")
