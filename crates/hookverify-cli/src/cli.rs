@@ -283,6 +283,11 @@ pub(crate) struct ListenArgs {
     /// (otherwise replays are re-signed with the first --secret).
     #[arg(long, value_name = "TEXT")]
     pub(crate) private_key: Option<String>,
+    /// The origin the provider calls, such as `https://abc.ngrok.app`, for schemes that sign
+    /// the URL (Twilio, Square, HubSpot): the public URL is this origin and the path and query
+    /// as received, never the request's `Host`.
+    #[arg(long, value_name = "ORIGIN")]
+    pub(crate) public_url: Option<String>,
 }
 
 /// How `listen` answers verified deliveries to one path.

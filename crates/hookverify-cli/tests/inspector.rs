@@ -417,3 +417,55 @@ async fn tls_serves_the_certificate_it_printed() {
     assert!(answer.ends_with("verified\n"), "{answer}");
     let _ = std::fs::remove_file(store);
 }
+
+/// A scheme that signs the URL (Twilio) verifies against `--public-url` and the path and query
+/// as received, whatever `Host` says; without `--public-url`, `listen` refuses to start.
+#[tokio::test]
+async fn a_url_signing_scheme_verifies_against_the_public_url() {
+    use hookverify_core::Scheme;
+
+    const TOKEN: &str = "test-only-twilio-auth-token";
+    let form = b"Body=hi&From=%2B15550001";
+    let signer = Verifier::builder(Scheme::twilio())
+        .secret(TOKEN)
+        .build()
+        .unwrap();
+    let options = SignOptions::at(SystemTime::now())
+        .method("POST")
+        .url("https://hooks.example.com/sms?x=1");
+    let mut headers = signer.sign(form, &options).unwrap();
+    headers.push((
+        "Content-Type".to_owned(),
+        "application/x-www-form-urlencoded".to_owned(),
+    ));
+    headers.push(("Host".to_owned(), "forged.example".to_owned()));
+
+    let store = common::store("inspector-twilio");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hookverify"));
+    command
+        .args(["listen", "--scheme", "twilio", "--secret", TOKEN])
+        .args(["--addr", "127.0.0.1:0", "--store"])
+        .arg(&store);
+    let refused = Command::new(env!("CARGO_BIN_EXE_hookverify"))
+        .args([
+            "listen",
+            "--scheme",
+            "twilio",
+            "--secret",
+            TOKEN,
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--public-url"));
+
+    command.args(["--public-url", "https://hooks.example.com"]);
+    let server = ServerProcess::start(command);
+    let answer = request(server.addr(), "POST", "/sms?x=1", &headers, form).await;
+    assert_eq!((answer.status, answer.text().as_str()), (200, "verified\n"));
+    let moved = request(server.addr(), "POST", "/sms?x=2", &headers, form).await;
+    assert_eq!(moved.status, 401, "another query is another URL");
+    let _ = std::fs::remove_file(store);
+}

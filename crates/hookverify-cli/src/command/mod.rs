@@ -10,7 +10,9 @@ use std::io::Read as _;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
-use hookverify_core::{Algorithm, Encoding, KeyKind, Scheme, Signer, SigningKey, Verifier};
+use hookverify_core::{
+    Algorithm, Encoding, KeyKind, PublicUrl, Scheme, Signer, SigningKey, Verifier,
+};
 
 use crate::cli::{AlgorithmName, BodyArgs, EncodingName, SchemeArgs, SigningArgs};
 
@@ -45,6 +47,16 @@ pub(crate) fn scheme(args: &SchemeArgs) -> anyhow::Result<Scheme> {
 
 /// The verifier the scheme options describe, with an optional tolerance in seconds.
 pub(crate) fn verifier(args: &SchemeArgs, tolerance: Option<u64>) -> anyhow::Result<Verifier> {
+    verifier_at(args, tolerance, None)
+}
+
+/// [`verifier`], building the public URL of request-signing schemes (Twilio, Square, HubSpot)
+/// from `origin` and the path and query as received.
+pub(crate) fn verifier_at(
+    args: &SchemeArgs,
+    tolerance: Option<u64>,
+    origin: Option<&str>,
+) -> anyhow::Result<Verifier> {
     let scheme = scheme(args)?;
     if args.secrets.is_empty() && args.public_keys.is_empty() {
         match scheme.key_kind() {
@@ -61,6 +73,9 @@ pub(crate) fn verifier(args: &SchemeArgs, tolerance: Option<u64>) -> anyhow::Res
     }
     if let Some(seconds) = tolerance {
         builder = builder.tolerance(Duration::from_secs(seconds));
+    }
+    if let Some(origin) = origin {
+        builder = builder.public_url(PublicUrl::origin(origin).context("invalid --public-url")?);
     }
     builder
         .build()

@@ -30,7 +30,7 @@ use tokio::sync::Semaphore;
 use tower::{Layer as _, ServiceExt as _};
 
 use crate::cli::{ListenArgs, Respond, SigningArgs};
-use crate::command::{signer, verifier};
+use crate::command::{signer, verifier_at};
 use crate::exit_code::Outcome;
 pub(crate) use capture::{Capture, Captures, default_store};
 
@@ -55,7 +55,13 @@ struct Listener {
 }
 
 pub(crate) fn run(args: &ListenArgs) -> anyhow::Result<Outcome> {
-    let verifier = verifier(&args.scheme, None)?;
+    let verifier = verifier_at(&args.scheme, None, args.public_url.as_deref())?;
+    if verifier.scheme().signs_request() && args.public_url.is_none() {
+        bail!(
+            "--scheme {} signs the URL the provider calls: give --public-url (its origin, such as https://abc.ngrok.app)",
+            args.scheme.scheme
+        );
+    }
     let signer = if args.scheme.secrets.is_empty() && args.private_key.is_none() {
         None
     } else {
