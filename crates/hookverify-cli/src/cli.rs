@@ -53,7 +53,7 @@ Examples:
   printf 'Hello, World!' | hookverify verify --scheme github \\
       --secret \"It's a Secret to Everybody\" \\
       -H 'X-Hub-Signature-256: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17'
-  hookverify verify --scheme hmac --header X-Signature --encoding base64 \\
+  hookverify verify --scheme hmac --signature-header X-Signature --encoding base64 \\
       --secret s3cret -H \"X-Signature: $SIGNATURE\" < body.bin
   hookverify verify --scheme twilio --secret 12345 --url 'https://mycompany.com/myapp.php?foo=1&bar=2' \\
       -H 'X-Twilio-Signature: RSOYDt4T1cUTdK1PDd93/VVr8B8=' --body-file form.txt
@@ -112,8 +112,9 @@ pub(crate) struct SchemeArgs {
     #[arg(long = "public-key", value_name = "TEXT")]
     pub(crate) public_keys: Vec<String>,
 
-    /// With `--scheme hmac`: the header that carries the signature.
-    #[arg(long, value_name = "NAME", required_if_eq("scheme", "hmac"))]
+    /// With `--scheme hmac`: the header that carries the signature (not to be confused with
+    /// `-H`, a request header).
+    #[arg(long = "signature-header", value_name = "NAME", required_if_eq("scheme", "hmac"))]
     pub(crate) header: Option<String>,
 
     /// With `--scheme hmac`: the hash function.

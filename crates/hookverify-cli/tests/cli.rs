@@ -106,7 +106,7 @@ fn schemes() -> Vec<(Vec<String>, Vec<String>)> {
         &[
             "--scheme",
             "hmac",
-            "--header",
+            "--signature-header",
             "X-Signature",
             "--secret",
             "s3cret",
@@ -114,7 +114,7 @@ fn schemes() -> Vec<(Vec<String>, Vec<String>)> {
         &[
             "--scheme",
             "hmac",
-            "--header",
+            "--signature-header",
             "X-Sig",
             "--algorithm",
             "sha512",

@@ -158,8 +158,9 @@ pub enum VerifyError {
         expected: &'static str,
     },
 
-    /// The body is larger than the limit an adapter enforces. Core never produces this itself;
-    /// it is here so that every rejection has one type and one status mapping. HTTP 413.
+    /// The body is larger than the limit: a [`BufferedVerification`](crate::BufferedVerification)
+    /// (what the adapters read bodies with) returns it when the announced `Content-Length` or
+    /// the bytes received so far pass its limit. HTTP 413.
     #[error("body is larger than the {limit} byte limit")]
     BodyTooLarge {
         /// The limit in bytes.
@@ -167,8 +168,8 @@ pub enum VerifyError {
     },
 
     /// The body stream failed before its end (the client went away, or sent less than its
-    /// `Content-Length` announced). Like [`BodyTooLarge`](Self::BodyTooLarge), only adapters
-    /// produce it. HTTP 400.
+    /// `Content-Length` announced). Only adapters produce it: core never reads a stream.
+    /// HTTP 400.
     #[error("the body could not be read to its end")]
     BodyUnreadable,
 

@@ -20,13 +20,13 @@ use crate::cli::{AlgorithmName, BodyArgs, EncodingName, SchemeArgs, SigningArgs}
 pub(crate) fn scheme(args: &SchemeArgs) -> anyhow::Result<Scheme> {
     if args.scheme != "hmac" {
         if args.header.is_some() || args.prefix.is_some() {
-            bail!("--header and --prefix only apply to --scheme hmac");
+            bail!("--signature-header and --prefix only apply to --scheme hmac");
         }
         return Scheme::preset(&args.scheme)
             .with_context(|| format!("no scheme is named `{}`", args.scheme));
     }
     let Some(header) = &args.header else {
-        bail!("--scheme hmac needs --header");
+        bail!("--scheme hmac needs --signature-header");
     };
     let mut builder = Scheme::hmac(header.clone())
         .algorithm(match args.algorithm {

@@ -22,7 +22,7 @@ pub(crate) fn run(args: &SchemesArgs) -> Outcome {
     {
         Some(preset) => print_one(preset),
         None => println!(
-            "hmac: a generic HMAC scheme of --header, --algorithm, --encoding and --prefix"
+            "hmac: a generic HMAC scheme of --signature-header, --algorithm, --encoding and --prefix"
         ),
     }
     Outcome::Success
@@ -72,7 +72,7 @@ fn print_all() {
         );
     }
     println!(
-        "{:22} {:10} {:14} --header (with --algorithm, --encoding, --prefix)",
+        "{:22} {:10} {:14} --signature-header (with --algorithm, --encoding, --prefix)",
         "hmac", "secret", "-"
     );
     println!("\n`hookverify schemes NAME` shows what a scheme signs and where it is documented.");

@@ -1,12 +1,13 @@
 //! Standard Webhooks, and Svix and GitLab, which follow it: `webhook-id`, `webhook-timestamp`,
 //! `webhook-signature: v1,<base64> [v1a,<base64> …]` over `{id}.{timestamp}.{body}`.
 //!
-//! Following the reference libraries (js, rust, go), the signature list is split on spaces,
-//! empty items and items without a `,` are skipped, and versions other than `v1` (an HMAC) and
-//! `v1a` (an Ed25519 signature, with the `ed25519` feature) are ignored. A `v1` entry is checked
-//! with the verifier's secrets, a `v1a` entry with its public keys. Unlike the libraries, tags
-//! are compared as decoded bytes rather than base64 text, so base64 must be canonical and a
-//! value of the wrong length is an error.
+//! Following the reference libraries (js, rust, go), the signature list is split on spaces and
+//! empty items, items without a `,`, and versions other than `v1` (an HMAC) and `v1a` (an
+//! Ed25519 signature, with the `ed25519` feature) are passed over unread. A `v1` entry is
+//! checked with the verifier's secrets, a `v1a` entry with its public keys; entries of a kind
+//! the verifier holds no key for are passed over unread too. Unlike the libraries, the entries
+//! that are read are compared as decoded bytes rather than base64 text, so their base64 must be
+//! canonical, and one of the wrong length is an error rather than a non-match.
 
 use super::content::{Content, Piece};
 use super::family::{Family, Head, SignFields, SignWith, Signed};

@@ -410,7 +410,7 @@ fn render(body: &[u8]) -> String {
 /// Which header values the inspector and its exports hide: signatures, tokens and anything
 /// holding a secret.
 struct Redaction {
-    /// The `--header` of `--scheme hmac`, lower-cased.
+    /// The `--signature-header` of `--scheme hmac`, lower-cased.
     header: Option<String>,
     secrets: Vec<String>,
 }
