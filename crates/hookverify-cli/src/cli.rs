@@ -114,7 +114,11 @@ pub(crate) struct SchemeArgs {
 
     /// With `--scheme hmac`: the header that carries the signature (not to be confused with
     /// `-H`, a request header).
-    #[arg(long = "signature-header", value_name = "NAME", required_if_eq("scheme", "hmac"))]
+    #[arg(
+        long = "signature-header",
+        value_name = "NAME",
+        required_if_eq("scheme", "hmac")
+    )]
     pub(crate) header: Option<String>,
 
     /// With `--scheme hmac`: the hash function.
