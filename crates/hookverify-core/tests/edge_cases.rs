@@ -518,6 +518,24 @@ fn standard_webhooks_rejects_wrong_length_base64() {
     }
 }
 
+/// The libraries (standardwebhooks and svix, Python and Node) accept a good `v1` entry beside a
+/// junk one; so does hookverify. The signature is what those SDKs compute for this delivery
+/// (found by the interop suite, `tests/interop/README.md`, item 7).
+#[test]
+fn standard_webhooks_passes_over_a_junk_entry_beside_a_good_one() {
+    let verifier = Verifier::standard_webhooks("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+    let headers = [
+        ("webhook-id", "msg_1"),
+        ("webhook-timestamp", "1700000000"),
+        (
+            "webhook-signature",
+            "v1,AAAA v1,YvZ0WbZa1/aSr6rYI+WcCNp6iQc1VGsNE8L2cBNlvT4=",
+        ),
+    ];
+    let verified = verifier.verify(&headers, br#"{"id":"evt_1"}"#, at(1_700_000_000));
+    assert!(verified.is_ok(), "{verified:?}");
+}
+
 #[test]
 fn standard_webhooks_rejects_seventeen_signatures() {
     let verifier = standard();

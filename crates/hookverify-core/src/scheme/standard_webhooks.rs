@@ -7,7 +7,9 @@
 //! checked with the verifier's secrets, a `v1a` entry with its public keys; entries of a kind
 //! the verifier holds no key for are passed over unread too. Unlike the libraries, the entries
 //! that are read are compared as decoded bytes rather than base64 text, so their base64 must be
-//! canonical, and one of the wrong length is an error rather than a non-match.
+//! canonical; an entry that does not decode to a signature of its kind's length never matches
+//! and is passed over like the libraries' non-matching text, and a header whose entries are
+//! all like that is malformed (400) rather than a mismatch.
 
 use super::content::{Content, Piece};
 use super::family::{Family, Head, SignFields, SignWith, Signed};
@@ -122,6 +124,7 @@ impl Family for StandardWebhooks {
         let timestamp = timestamp_header(headers, &names.timestamp, TimestampFormat::UnixSeconds)?;
 
         let mut entries = 0usize;
+        let mut undecodable = None;
         for item in split_on(value, b' ').filter(|item| !item.is_empty()) {
             entries += 1;
             if entries > MAX_SIGNATURES {
@@ -143,9 +146,14 @@ impl Family for StandardWebhooks {
             if !candidates.wants(kind) {
                 continue;
             }
-            candidates
-                .push(Encoding::Base64, encoded, len, kind)
-                .map_err(|problem| malformed(&names.signature, problem))?;
+            // An entry that cannot be a signature never matches: passed over, as the
+            // libraries do, so one junk entry does not hide the good one beside it.
+            if let Err(problem) = candidates.push(Encoding::Base64, encoded, len, kind) {
+                undecodable = Some(problem);
+            }
+        }
+        if let (true, Some(problem)) = (candidates.is_empty(), undecodable) {
+            return Err(malformed(&names.signature, problem));
         }
         if candidates.is_empty() {
             return Err(VerifyError::NoSupportedSignature {

@@ -2,7 +2,7 @@
 //! Twilio called followed by the form parameters of the body, sorted by name, each name
 //! followed by its value.
 //!
-//! Exactly as twilio-python and twilio-node:
+//! As twilio-python and twilio-node do:
 //! - a parameter repeated with several values is written once per value, values sorted and
 //!   duplicates dropped;
 //! - the URL is tried as given with any port removed and with the default port added (`:443`
@@ -11,6 +11,11 @@
 //!   the body's SHA-256 must equal that parameter;
 //! - with `X-Twilio-Webhooks-Signature-Settings: …,algorithm=HMAC_SHA256` (Twilio's shared
 //!   keys) the HMAC is SHA-256, keyed with the shared key's secret.
+//!
+//! Names (and a repeated name's values) are sorted by code point, as twilio-python does.
+//! twilio-node sorts UTF-16 code units instead; the two orders differ only for names mixing
+//! characters beyond U+FFFF with U+E000–U+FFFF, which Twilio's own parameters never do (the
+//! interop suite found it, `tests/interop/README.md` item 5).
 //!
 //! Unlike twilio-node, the URL is not re-encoded through a URL parser when both forms fail: the
 //! adapters hand over the URL the provider called (see [`Request`]), and a second, looser match
