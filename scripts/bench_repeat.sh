@@ -15,9 +15,9 @@ runs=${1:-5}
 out=target/bench-repeat
 rm -rf "$out"
 mkdir -p "$out"
-cargo bench -p hookverify-core --bench verify --no-run
+cargo bench -p hookverify-bench --bench verify --no-run
 for run in $(seq 1 "$runs"); do
-  cargo bench -p hookverify-core --bench verify -- \
+  cargo bench -p hookverify-bench --bench verify -- \
     '^(github|stripe|standard_webhooks)/256B/(floor_hmac_sha256|hookverify)$' \
     --warm-up-time 1 --measurement-time 3 >/dev/null 2>&1
   mkdir "$out/run-$run"

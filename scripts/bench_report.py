@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Turns criterion's output into the tables and the plot of BENCHMARKS.md.
 
-    cargo bench -p hookverify-core --bench verify
+    cargo bench -p hookverify-bench --bench verify
     cargo bench -p hookverify-tower --features axum --bench axum
     cargo bench -p hookverify-actix --bench actix
-    cargo bench -p hookverify-core --features fuzzing,ed25519,p256 --bench presets
+    cargo bench -p hookverify-bench --bench presets
     scripts/bench_repeat.sh              # optional: the 256 B ratios over several runs
     python3 scripts/instructions.py --markdown > target/instructions.md   # optional
     python3 scripts/bench_report.py      # or --presets: only the presets section

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Instructions per verification, under callgrind, for each preset's 256-byte delivery.
 
-    cargo bench -p hookverify-core --features fuzzing,ed25519,p256 --bench instructions --no-run
+    cargo bench -p hookverify-bench --bench instructions --no-run
     python3 scripts/instructions.py [PRESET...] [--markdown]
 
 Runs the `instructions` bench binary under `valgrind --tool=callgrind` at two iteration
@@ -25,8 +25,7 @@ def binary():
                         key=lambda path: path.stat().st_mtime)
     candidates = [path for path in candidates if path.suffix == "" and path.is_file()]
     if not candidates:
-        sys.exit("build it first: cargo bench -p hookverify-core --features fuzzing,ed25519,p256 "
-                 "--bench instructions --no-run")
+        sys.exit("build it first: cargo bench -p hookverify-bench --bench instructions --no-run")
     return candidates[-1]
 
 

@@ -3,7 +3,7 @@
 //! `verify_strict`, `p256`'s verify. Where `webhook-verify` supports the provider, it runs too.
 //!
 //! ```sh
-//! cargo bench -p hookverify-core --features fuzzing,ed25519,p256 --bench presets
+//! cargo bench -p hookverify-bench --bench presets
 //! python3 scripts/bench_report.py      # the preset table in BENCHMARKS.md
 //! ```
 //!

@@ -3,7 +3,7 @@
 //! 64 KiB and 1 MiB.
 //!
 //! ```sh
-//! cargo bench -p hookverify-core --bench verify
+//! cargo bench -p hookverify-bench --bench verify
 //! python3 scripts/bench_report.py      # ratio tables and the plot in BENCHMARKS.md
 //! ```
 //!

@@ -4,7 +4,7 @@
 //! setup cancels out:
 //!
 //! ```sh
-//! cargo bench -p hookverify-core --features fuzzing,ed25519,p256 --bench instructions --no-run
+//! cargo bench -p hookverify-bench --bench instructions --no-run
 //! python3 scripts/instructions.py            # every preset; or name some
 //! ```
 //!
