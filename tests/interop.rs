@@ -220,7 +220,10 @@ fn keys(preset: &str) -> Keys {
             let key = signing_key(preset);
             Keys {
                 signer: Signer::with_signing_key(scheme, &key).unwrap(),
-                sdk_key: base64_simd::STANDARD.encode_to_string(der.as_bytes()),
+                sdk_key: base64::Engine::encode(
+                    &base64::engine::general_purpose::STANDARD,
+                    der.as_bytes(),
+                ),
                 public: true,
             }
         }
@@ -294,7 +297,7 @@ fn hookverify_signs_the_sdk_verifies(harness: &mut Harness, preset: &str, data: 
         let request = |body: &[u8]| {
             json!({
                 "op": "verify", "preset": preset, "secret": keys.sdk_key, "headers": headers,
-                "body_b64": base64_simd::STANDARD.encode_to_string(body), "url": url,
+                "body_b64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, body), "url": url,
                 "method": "POST", "now": now(),
             })
         };
@@ -476,7 +479,7 @@ fn the_sdk_signs_hookverify_verifies(
             let url = url_for(&format!("http://{addr}"), preset);
             let signed = harness.call(&json!({
                 "op": "sign", "preset": preset, "secret": keys.sdk_key,
-                "body_b64": base64_simd::STANDARD.encode_to_string(&body),
+                "body_b64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &body),
                 "timestamp": timestamp, "id": id, "url": url, "method": "POST",
             }));
             let headers: Vec<(String, String)> = serde_json::from_value(signed["headers"].clone())

@@ -10,6 +10,7 @@
     )
 )]
 
+use base64::Engine as _;
 use std::fmt;
 
 use crate::ConfigError;
@@ -96,8 +97,8 @@ impl PublicKey {
     pub fn ed25519_standard_webhooks(text: &str) -> Result<Self, ConfigError> {
         let text = text.trim();
         let encoded = text.strip_prefix("whpk_").unwrap_or(text);
-        let decoded = base64_simd::STANDARD
-            .decode_to_vec(encoded)
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
             .map_err(|_| ConfigError::InvalidPublicKey)?;
         let bytes =
             <[u8; 32]>::try_from(decoded.as_slice()).map_err(|_| ConfigError::InvalidPublicKey)?;
@@ -189,8 +190,8 @@ impl SigningKey {
         let text = text.trim();
         let encoded = text.strip_prefix("whsk_").unwrap_or(text);
         let decoded = zeroize::Zeroizing::new(
-            base64_simd::STANDARD
-                .decode_to_vec(encoded)
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded)
                 .map_err(|_| ConfigError::InvalidSigningKey)?,
         );
         let key = match decoded.len() {
@@ -263,7 +264,9 @@ fn decode_armored(text: &str, label: &str) -> Option<Vec<u8>> {
         None => text,
     };
     let base64: String = body.split_ascii_whitespace().collect();
-    base64_simd::STANDARD.decode_to_vec(base64).ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(base64)
+        .ok()
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! [`Secret`]: the shared key, protected in memory.
 
+use base64::Engine as _;
 use std::fmt;
 
 use zeroize::Zeroizing;
@@ -54,8 +55,8 @@ impl Secret {
         let encoded = text.trim();
         let encoded = encoded.strip_prefix("whsec_").unwrap_or(encoded);
         let bytes = Zeroizing::new(
-            base64_simd::STANDARD
-                .decode_to_vec(encoded)
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded)
                 .map_err(|_| ConfigError::InvalidStandardWebhooksSecret)?,
         );
         Self::from_bytes(bytes.to_vec())

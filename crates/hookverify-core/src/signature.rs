@@ -9,7 +9,11 @@
     )
 )]
 
-use base64_simd::{Base64, Out, STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use base64::engine::GeneralPurpose;
+use base64::engine::general_purpose::{
+    STANDARD, STANDARD_PAD_INDIFFERENT, URL_SAFE_NO_PAD, URL_SAFE_PAD_INDIFFERENT,
+};
 
 use crate::mac::MAX_TAG_LEN;
 use crate::{MAX_SIGNATURES, Malformation};
@@ -60,17 +64,21 @@ impl Encoding {
                         actual: text.len() * 3 / 4,
                     });
                 }
-                let engine = self.engine(text.last() == Some(&b'='));
-                let actual = engine
-                    .decoded_length(text)
+                // Decoded into room for the longest text allowed, so a wrong length is reported
+                // as such rather than as a decoding failure.
+                let mut decoded = [0u8; 72];
+                let actual = self
+                    .decoder()
+                    .decode_slice(text, &mut decoded)
                     .map_err(|_| Malformation::InvalidBase64)?;
                 if actual != expected {
                     return Err(Malformation::WrongTagLength { expected, actual });
                 }
-                let dst = out.get_mut(..expected).ok_or(Malformation::InvalidBase64)?;
-                engine
-                    .decode(text, Out::from_slice(dst))
-                    .map_err(|_| Malformation::InvalidBase64)?;
+                let (dst, src) = out
+                    .get_mut(..expected)
+                    .zip(decoded.get(..expected))
+                    .ok_or(Malformation::InvalidBase64)?;
+                dst.copy_from_slice(src);
                 expected
             }
         };
@@ -86,14 +94,11 @@ impl Encoding {
             return Err(Malformation::InvalidDer);
         }
         let mut der = [0u8; 72];
-        let engine = Self::Base64.engine(text.last() == Some(&b'='));
-        let len = engine
-            .decoded_length(text)
+        let len = Self::Base64
+            .decoder()
+            .decode_slice(text, &mut der)
             .map_err(|_| Malformation::InvalidBase64)?;
-        let dst = der.get_mut(..len).ok_or(Malformation::InvalidDer)?;
-        engine
-            .decode(text, Out::from_slice(dst))
-            .map_err(|_| Malformation::InvalidBase64)?;
+        let dst = der.get(..len).ok_or(Malformation::InvalidDer)?;
         let signature =
             p256::ecdsa::Signature::from_der(dst).map_err(|_| Malformation::InvalidDer)?;
         Ok(signature.to_bytes().into())
@@ -103,19 +108,17 @@ impl Encoding {
     pub(crate) fn encode(self, tag: &[u8]) -> String {
         match self {
             Self::Hex => const_hex::encode(tag),
-            Self::Base64 | Self::Base64Url => {
-                self.engine(self == Self::Base64).encode_to_string(tag)
-            }
+            Self::Base64 => STANDARD.encode(tag),
+            Self::Base64Url => URL_SAFE_NO_PAD.encode(tag),
         }
     }
 
-    /// The strict, canonical base64 decoder for this alphabet, with or without padding.
-    const fn engine(self, padded: bool) -> &'static Base64 {
-        match (self, padded) {
-            (Self::Base64Url, true) => &URL_SAFE,
-            (Self::Base64Url, false) => &URL_SAFE_NO_PAD,
-            (_, true) => &STANDARD,
-            (_, false) => &STANDARD_NO_PAD,
+    /// The base64 decoder for this alphabet: padding optional (but canonical when present),
+    /// trailing bits refused, so each tag has one encoding.
+    const fn decoder(self) -> &'static GeneralPurpose {
+        match self {
+            Self::Base64Url => &URL_SAFE_PAD_INDIFFERENT,
+            _ => &STANDARD_PAD_INDIFFERENT,
         }
     }
 }

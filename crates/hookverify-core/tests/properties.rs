@@ -67,7 +67,10 @@ fn pair(scheme: &Scheme, secret: &str, seed: [u8; 32]) -> (Verifier, Signer) {
     }
     // Standard Webhooks secrets are base64; every other scheme takes the text as it is.
     let secret = if scheme.parse_secret("whsec_AAAA").is_ok() && scheme.parse_secret("!").is_err() {
-        format!("whsec_{}", base64_simd::STANDARD.encode_to_string(secret))
+        format!(
+            "whsec_{}",
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, secret)
+        )
     } else {
         secret.to_owned()
     };
