@@ -2,4 +2,6 @@
 
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_core::__fuzz::asymmetric_signatures(data));
+libfuzzer_sys::fuzz_target!(
+    |data: &[u8]| hookverify_test_support::fuzz::asymmetric_signatures(data)
+);

@@ -2,4 +2,4 @@
 
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_core::__fuzz::body_fields(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_test_support::fuzz::body_fields(data));

@@ -3,4 +3,4 @@
 
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_core::__fuzz::body_formats(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_test_support::fuzz::body_formats(data));

@@ -2,4 +2,4 @@
 
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_core::__fuzz::github_signature(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_test_support::fuzz::github_signature(data));

@@ -2,4 +2,4 @@
 
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_core::__fuzz::roundtrip(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_test_support::fuzz::roundtrip(data));

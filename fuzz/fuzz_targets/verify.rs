@@ -2,4 +2,4 @@
 
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_core::__fuzz::verify(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hookverify_test_support::fuzz::verify(data));

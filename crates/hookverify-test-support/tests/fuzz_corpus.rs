@@ -2,12 +2,11 @@
 //! fuzz targets check, so stable `cargo test --all-features` covers every seed and every
 //! regression input without nightly or cargo-fuzz.
 
-#![cfg(feature = "fuzzing")]
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
 use std::path::PathBuf;
 
-use hookverify_core::__fuzz;
+use hookverify_test_support::fuzz;
 
 fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -32,7 +31,7 @@ macro_rules! replay {
         fn $target() {
             for (name, input) in corpus(stringify!($target)) {
                 // A failing property panics; name the input that broke it.
-                let outcome = std::panic::catch_unwind(|| __fuzz::$target(&input));
+                let outcome = std::panic::catch_unwind(|| fuzz::$target(&input));
                 assert!(outcome.is_ok(), "{}: corpus input {name} breaks the property", stringify!($target));
             }
         }
