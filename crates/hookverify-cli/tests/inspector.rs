@@ -311,6 +311,12 @@ async fn the_store_is_bounded_and_outlives_the_process() {
     assert_eq!(answer.status, 401);
     let list = get_json(ui, "/api/deliveries").await;
     assert_eq!(list[0]["id"], 6, "ids go on after the restart");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&store).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "captures are the owner's alone");
+    }
     let lines = std::fs::read_to_string(&store).unwrap().lines().count();
     assert!(lines <= 2 * 3 + 16, "the file is compacted: {lines} lines");
     let _ = std::fs::remove_file(store);

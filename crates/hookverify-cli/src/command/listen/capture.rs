@@ -146,9 +146,7 @@ impl Captures {
         if let Some(path) = &self.file {
             let mut line = serde_json::to_vec(&*capture).context("cannot encode a capture")?;
             line.push(b'\n');
-            OpenOptions::new()
-                .create(true)
-                .append(true)
+            private(OpenOptions::new().create(true).append(true))
                 .open(path)
                 .and_then(|mut file| file.write_all(&line))
                 .with_context(|| format!("cannot write {}", path.display()))?;
@@ -181,8 +179,9 @@ impl Captures {
             return Ok(());
         }
         let fresh = path.with_extension("jsonl.tmp");
-        let mut file =
-            File::create(&fresh).with_context(|| format!("cannot write {}", fresh.display()))?;
+        let mut file = private(OpenOptions::new().create(true).write(true).truncate(true))
+            .open(&fresh)
+            .with_context(|| format!("cannot write {}", fresh.display()))?;
         for capture in &inner.list {
             serde_json::to_writer(&mut file, &**capture).context("cannot encode a capture")?;
             file.write_all(b"\n")
@@ -208,6 +207,13 @@ impl Captures {
             .ok()?;
         inner.list.get(at).cloned()
     }
+}
+
+/// `options` creating files only their owner can read (captures hold bodies and signatures).
+fn private(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
+    options
 }
 
 /// The captures in `path`, oldest first; none when it does not exist. A line that does not
