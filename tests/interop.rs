@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hookverify::{PublicUrl, Scheme, SignOptions, Signer, SigningKey, Verifier};
-use hookverify_test_support::{Connection, request_head};
+use hookverify_test_support::Connection;
 use serde_json::{Value, json};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -425,18 +425,8 @@ const P256_SCALAR: [u8; 32] = [9; 32];
 
 /// POSTs `body` with `headers` to `path` at `addr`; the status.
 async fn post(addr: SocketAddr, path: &str, headers: &[(String, String)], body: &[u8]) -> u16 {
-    let mut headers = headers.to_vec();
-    headers.push(("Host".to_owned(), addr.to_string()));
-    let mut connection = Connection::open(addr).await;
-    let head = request_head("POST", path, &headers, Some(body.len()));
-    connection
-        .send([head.as_bytes(), body].concat())
+    Connection::exchange(addr, "POST", path, headers, body, PATIENCE)
         .await
-        .unwrap();
-    connection
-        .response(PATIENCE)
-        .await
-        .expect("an answer")
         .status
 }
 

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use fantoccini::{ClientBuilder, Locator};
 use hookverify_core::{SignOptions, Verifier};
-use hookverify_test_support::{Connection, ServerProcess, request_head};
+use hookverify_test_support::{Connection, ServerProcess};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
@@ -71,17 +71,8 @@ async fn deliver(addr: SocketAddr) -> u16 {
         .sign(EVENT, &SignOptions::at(SystemTime::now()))
         .unwrap();
     headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
-    headers.push(("Host".to_owned(), addr.to_string()));
-    let mut connection = Connection::open(addr).await;
-    let head = request_head("POST", "/webhooks/stripe", &headers, Some(EVENT.len()));
-    connection
-        .send([head.as_bytes(), EVENT].concat())
+    Connection::exchange(addr, "POST", "/webhooks/stripe", &headers, EVENT, PATIENCE)
         .await
-        .unwrap();
-    connection
-        .response(PATIENCE)
-        .await
-        .expect("an answer")
         .status
 }
 

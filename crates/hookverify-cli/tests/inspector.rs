@@ -50,20 +50,7 @@ async fn request(
     headers: &[(String, String)],
     body: &[u8],
 ) -> Response {
-    let mut headers = headers.to_vec();
-    if !headers
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
-    {
-        headers.push(("Host".to_owned(), addr.to_string()));
-    }
-    let mut connection = Connection::open(addr).await;
-    let head = request_head(method, path, &headers, Some(body.len()));
-    connection
-        .send([head.as_bytes(), body].concat())
-        .await
-        .unwrap();
-    connection.response(PATIENCE).await.expect("an answer")
+    Connection::exchange(addr, method, path, headers, body, PATIENCE).await
 }
 
 async fn get_json(addr: SocketAddr, path: &str) -> Value {

@@ -87,6 +87,40 @@ impl Connection {
         Ok(())
     }
 
+    /// Sends one request on a fresh connection to `addr` — `Host` set to `addr` unless
+    /// `headers` has one, and a `Content-Length` — and reads its answer.
+    ///
+    /// # Panics
+    ///
+    /// When the connection cannot be made or written to, or no whole answer arrives within
+    /// `patience`.
+    pub async fn exchange(
+        addr: SocketAddr,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+        patience: Duration,
+    ) -> Response {
+        let mut headers = headers.to_vec();
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+        {
+            headers.push(("Host".to_owned(), addr.to_string()));
+        }
+        let mut connection = Self::open(addr).await;
+        let head = request_head(method, path, &headers, Some(body.len()));
+        connection
+            .send([head.as_bytes(), body].concat())
+            .await
+            .expect("the request is sent");
+        connection
+            .response(patience)
+            .await
+            .unwrap_or_else(|| panic!("no answer to {method} {path} from {addr}"))
+    }
+
     /// The next response, or `None` when the connection closes (or `patience` runs out) before a
     /// whole one arrives.
     pub async fn response(&mut self, patience: Duration) -> Option<Response> {
