@@ -170,17 +170,24 @@ impl Timer {
     fn record(self, scheme: &str, outcome: Outcome, key: Option<usize>) {
         #[cfg(feature = "metrics")]
         {
-            let labels = [
-                ("scheme", scheme.to_owned()),
-                ("outcome", outcome.as_str().to_owned()),
-            ];
-            metrics::counter!("hookverify_deliveries_total", &labels).increment(1);
-            metrics::histogram!("hookverify_delivery_duration_seconds", &labels)
-                .record(self.started.elapsed());
+            // The outcome is a `&'static str`: a label that costs no allocation.
+            let (scheme, outcome) = (scheme.to_owned(), outcome.as_str());
+            metrics::counter!(
+                "hookverify_deliveries_total",
+                "scheme" => scheme.clone(),
+                "outcome" => outcome
+            )
+            .increment(1);
+            metrics::histogram!(
+                "hookverify_delivery_duration_seconds",
+                "scheme" => scheme.clone(),
+                "outcome" => outcome
+            )
+            .record(self.started.elapsed());
             if let Some(key) = key {
                 metrics::counter!(
                     "hookverify_key_matches_total",
-                    "scheme" => scheme.to_owned(),
+                    "scheme" => scheme,
                     "key" => key.to_string()
                 )
                 .increment(1);
