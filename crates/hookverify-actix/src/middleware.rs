@@ -12,7 +12,7 @@ use actix_web::{Error, HttpMessage as _, HttpRequest, HttpResponse, ResponseErro
 use futures_core::future::LocalBoxFuture;
 use hookverify_core::log::Timer;
 use hookverify_core::{BodyBudget, HandshakeAnswer, Verifier, VerifyError};
-use hookverify_replay::{Admission, Guard, Refusal, Tenants};
+use hookverify_replay::{Admission, Guard, KeySource, Refusal, Tenants};
 
 use crate::WebhookError;
 use crate::body::BodyLimits;
@@ -69,29 +69,10 @@ pub struct VerifyWebhook {
 /// What the middleware factory hands to each worker's service.
 #[derive(Clone)]
 struct Config {
-    keys: Keys,
+    keys: KeySource,
     limits: BodyLimits,
     error_handler: Option<Arc<ErrorHandler>>,
     guard: Option<Guard>,
-}
-
-/// Where a route's keys come from.
-#[derive(Clone, Debug)]
-enum Keys {
-    /// One verifier for every delivery.
-    One(Verifier),
-    /// A verifier per tenant, named by the request and loaded by the service's resolver.
-    PerTenant(Tenants),
-}
-
-impl Keys {
-    /// The scheme's name, for logs and metrics before a verifier is known.
-    fn scheme(&self) -> &str {
-        match self {
-            Self::One(verifier) => verifier.scheme().name(),
-            Self::PerTenant(tenants) => tenants.scheme(),
-        }
-    }
 }
 
 impl VerifyWebhook {
@@ -99,7 +80,7 @@ impl VerifyWebhook {
     /// deadline and no shared budget. Timestamps are checked against the verifier's clock
     /// ([`Verifier::now`]).
     pub fn new(verifier: Verifier) -> Self {
-        Self::with_keys(Keys::One(verifier))
+        Self::with_keys(KeySource::One(verifier))
     }
 
     /// Middleware for a route that receives the deliveries of many tenants, each verified with
@@ -134,10 +115,10 @@ impl VerifyWebhook {
     /// # let _ = app;
     /// ```
     pub fn for_tenants(tenants: Tenants) -> Self {
-        Self::with_keys(Keys::PerTenant(tenants))
+        Self::with_keys(KeySource::PerTenant(tenants))
     }
 
-    fn with_keys(keys: Keys) -> Self {
+    fn with_keys(keys: KeySource) -> Self {
         Self {
             config: Config {
                 keys,
@@ -277,27 +258,25 @@ where
         let config = Rc::clone(&self.config);
         let service = Rc::clone(&self.service);
 
-        // 0. A route of many tenants first finds this one's keys: at once from the cache, or
-        //    by waiting for the resolver.
-        let lookup = match &config.keys {
-            Keys::One(verifier) => Ok(Ok(verifier.clone())),
-            Keys::PerTenant(tenants) => tenants
-                .lookup(&crate::head::tenant_head(request.head()))
-                .now(),
-        };
+        // 0. The route's keys: its verifier, or this tenant's, at once from the cache or by
+        //    waiting for the resolver.
+        let lookup = config
+            .keys
+            .lookup(&crate::head::tenant_head(request.head()))
+            .now();
         match lookup {
             Ok(Ok(verifier)) => verify(service, config, verifier, request, timer),
-            Ok(Err(error)) => {
-                let scheme = config.keys.scheme().to_owned();
-                Box::pin(ready(Ok(reject(request, error, &config, &scheme, timer))))
-            }
+            Ok(Err(error)) => Box::pin(ready(Ok(reject(
+                request,
+                error,
+                &config,
+                config.keys.scheme(),
+                timer,
+            )))),
             Err(lookup) => Box::pin(async move {
                 match lookup.await {
                     Ok(verifier) => verify(service, config, verifier, request, timer).await,
-                    Err(error) => {
-                        let scheme = config.keys.scheme().to_owned();
-                        Ok(reject(request, error, &config, &scheme, timer))
-                    }
+                    Err(error) => Ok(reject(request, error, &config, config.keys.scheme(), timer)),
                 }
             }),
         }

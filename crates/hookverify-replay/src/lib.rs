@@ -72,5 +72,5 @@ pub use crate::redis::RedisStore;
 pub use crate::store::{Claim, ClaimToken, Store, StoreError, StoreFuture};
 pub use crate::tenants::{
     DEFAULT_RESOLVE_TIMEOUT, DEFAULT_TENANT_CAPACITY, DEFAULT_TENANT_TTL,
-    DEFAULT_UNKNOWN_TENANT_TTL, Head, Lookup, MAX_TENANT_LEN, ResolveError, Tenants,
+    DEFAULT_UNKNOWN_TENANT_TTL, Head, KeySource, Lookup, MAX_TENANT_LEN, ResolveError, Tenants,
 };

@@ -361,6 +361,47 @@ impl fmt::Debug for Tenants {
     }
 }
 
+/// Where a route's keys come from, as the adapters hold them: one [`Verifier`] for every
+/// delivery, or one per tenant from [`Tenants`]. Both answer [`lookup`](Self::lookup), so an
+/// adapter has one path for either.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum KeySource {
+    /// One verifier for every delivery.
+    One(Verifier),
+    /// A verifier per tenant, named by the request and loaded by the service's resolver.
+    PerTenant(Tenants),
+}
+
+impl KeySource {
+    /// The verifier for the delivery `head` describes: at once for [`One`](Self::One) and for a
+    /// cached tenant, else once the resolver answered.
+    pub fn lookup(&self, head: &Head<'_>) -> Lookup {
+        match self {
+            Self::One(verifier) => Lookup::ready(Ok(verifier.clone())),
+            Self::PerTenant(tenants) => tenants.lookup(head),
+        }
+    }
+
+    /// The scheme's name, for logs and metrics before a verifier is known.
+    #[must_use]
+    pub fn scheme(&self) -> &str {
+        match self {
+            Self::One(verifier) => verifier.scheme().name(),
+            Self::PerTenant(tenants) => tenants.scheme(),
+        }
+    }
+
+    /// The one verifier, when there is one.
+    #[must_use]
+    pub const fn verifier(&self) -> Option<&Verifier> {
+        match self {
+            Self::One(verifier) => Some(verifier),
+            Self::PerTenant(_) => None,
+        }
+    }
+}
+
 /// A tenant's verifier being looked up: a future, or the answer at once with
 /// [`now`](Self::now) when the cache had it.
 #[must_use = "a lookup does nothing unless awaited"]

@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use hookverify_core::{BodyBudget, Verifier};
-use hookverify_replay::{Guard, Tenants};
+use hookverify_replay::{Guard, KeySource, Tenants};
 use tower_layer::Layer;
 
 use crate::buffer::BodyLimits;
@@ -23,28 +23,9 @@ pub struct VerifyWebhookLayer<R = DefaultRejectionResponse> {
 /// What a layer and its services share.
 #[derive(Clone)]
 pub(crate) struct Config {
-    pub(crate) keys: Keys,
+    pub(crate) keys: KeySource,
     pub(crate) limits: BodyLimits,
     pub(crate) guard: Option<Guard>,
-}
-
-/// Where a route's keys come from.
-#[derive(Clone, Debug)]
-pub(crate) enum Keys {
-    /// One verifier for every delivery.
-    One(Verifier),
-    /// A verifier per tenant, named by the request and loaded by the service's resolver.
-    PerTenant(Tenants),
-}
-
-impl Keys {
-    /// The scheme's name, for logs and metrics before a verifier is known.
-    pub(crate) fn scheme(&self) -> &str {
-        match self {
-            Self::One(verifier) => verifier.scheme().name(),
-            Self::PerTenant(tenants) => tenants.scheme(),
-        }
-    }
 }
 
 impl VerifyWebhookLayer {
@@ -52,7 +33,7 @@ impl VerifyWebhookLayer {
     /// no shared body budget and [`DefaultRejectionResponse`]. Timestamps are checked against
     /// the verifier's clock ([`Verifier::now`]).
     pub fn new(verifier: Verifier) -> Self {
-        Self::with_keys(Keys::One(verifier))
+        Self::with_keys(KeySource::One(verifier))
     }
 
     /// A layer for a route that receives the deliveries of many tenants, each verified with
@@ -85,10 +66,10 @@ impl VerifyWebhookLayer {
     /// # let _ = app;
     /// ```
     pub fn for_tenants(tenants: Tenants) -> Self {
-        Self::with_keys(Keys::PerTenant(tenants))
+        Self::with_keys(KeySource::PerTenant(tenants))
     }
 
-    fn with_keys(keys: Keys) -> Self {
+    fn with_keys(keys: KeySource) -> Self {
         Self {
             config: Config {
                 keys,
@@ -164,10 +145,7 @@ impl<R> VerifyWebhookLayer<R> {
     /// [`for_tenants`](VerifyWebhookLayer::for_tenants).
     #[must_use]
     pub fn verifier(&self) -> Option<&Verifier> {
-        match &self.config.keys {
-            Keys::One(verifier) => Some(verifier),
-            Keys::PerTenant(_) => None,
-        }
+        self.config.keys.verifier()
     }
 }
 

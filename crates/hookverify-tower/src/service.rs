@@ -12,7 +12,7 @@ use http_body::Body;
 use tower_service::Service;
 
 use crate::future::ResponseFuture;
-use crate::layer::{Config, Keys};
+use crate::layer::Config;
 use crate::rejection::{answer, reject};
 use crate::{BoxError, RejectionResponse, VerifiedBody};
 
@@ -72,39 +72,33 @@ where
         let timer = Timer::start();
         let config = &self.config;
 
-        // 0. A route of many tenants first finds this one's keys: at once from the cache, or
-        //    by waiting for the resolver with the ready service in hand.
-        let verifier = match &config.keys {
-            Keys::One(verifier) => verifier.clone(),
-            Keys::PerTenant(tenants) => {
-                let target = target(request.uri(), request.extensions());
-                let head = Head::new(request.method().as_str(), target, request.headers());
-                match tenants.lookup(&head).now() {
-                    Ok(Ok(verifier)) => verifier,
-                    Ok(Err(error)) => {
-                        let scheme = tenants.scheme();
-                        let level = config.limits.log_level;
-                        return ResponseFuture::rejected(reject(
-                            &mut self.rejection,
-                            error,
-                            scheme,
-                            level,
-                            timer,
-                        ));
-                    }
-                    Err(lookup) => {
-                        let clone = self.inner.clone();
-                        let ready = std::mem::replace(&mut self.inner, clone);
-                        return ResponseFuture::resolving(Resolving {
-                            lookup,
-                            request,
-                            config: config.clone(),
-                            inner: ready,
-                            rejection: self.rejection.clone(),
-                            timer,
-                        });
-                    }
-                }
+        // 0. The route's keys: its verifier, or this tenant's, at once from the cache or by
+        //    waiting for the resolver with the ready service in hand.
+        let target = target(request.uri(), request.extensions());
+        let head = Head::new(request.method().as_str(), target, request.headers());
+        let verifier = match config.keys.lookup(&head).now() {
+            Ok(Ok(verifier)) => verifier,
+            Ok(Err(error)) => {
+                let (scheme, level) = (config.keys.scheme(), config.limits.log_level);
+                return ResponseFuture::rejected(reject(
+                    &mut self.rejection,
+                    error,
+                    scheme,
+                    level,
+                    timer,
+                ));
+            }
+            Err(lookup) => {
+                let clone = self.inner.clone();
+                let ready = std::mem::replace(&mut self.inner, clone);
+                return ResponseFuture::resolving(Resolving {
+                    lookup,
+                    request,
+                    config: config.clone(),
+                    inner: ready,
+                    rejection: self.rejection.clone(),
+                    timer,
+                });
             }
         };
         start(
