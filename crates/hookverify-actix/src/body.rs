@@ -5,13 +5,13 @@ use std::future::poll_fn;
 use std::pin::Pin;
 use std::time::Duration;
 
-use actix_web::dev::Payload;
+use actix_web::dev::{Payload, RequestHead};
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::{HttpRequest, web};
 use bytes::Bytes;
 use futures_core::Stream as _;
 use hookverify_core::{
-    BodyBudget, BufferedVerification, DEFAULT_MAX_BODY_SIZE, Verification, Verified, VerifyError,
+    BodyBudget, BufferedVerification, DEFAULT_MAX_BODY_SIZE, Verified, Verifier, VerifyError,
 };
 
 /// The body limit, deadline and budget a delivery is read under.
@@ -36,14 +36,20 @@ impl Default for BodyLimits {
 }
 
 impl BodyLimits {
-    /// Starts keeping the body of a delivery whose headers passed: refused, before a byte is
-    /// read, when its `Content-Length` is over the limit (413) or the budget is full (503).
-    pub(crate) fn admit(
+    /// Starts verifying a delivery from its head and keeping its body: refused, before a byte
+    /// is read, when the head fails (unsigned, malformed, stale), when its `Content-Length` is
+    /// over the limit (413) or the budget is full (503).
+    pub(crate) fn begin(
         &self,
-        verification: Verification,
-        headers: &HeaderMap,
+        verifier: &Verifier,
+        head: &RequestHead,
     ) -> Result<BufferedVerification, VerifyError> {
-        let body = verification.buffered(self.max_body_size, announced_length(headers))?;
+        let body = verifier.begin_buffered(
+            crate::head::core_request(head),
+            verifier.now(),
+            self.max_body_size,
+            announced_length(&head.headers),
+        )?;
         match &self.budget {
             Some(budget) => body.with_budget(budget),
             None => Ok(body),

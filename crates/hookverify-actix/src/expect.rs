@@ -5,8 +5,8 @@ use std::future::{Ready, ready};
 use std::sync::Arc;
 
 use actix_http::Request;
+use actix_web::Error;
 use actix_web::dev::{Service, ServiceFactory};
-use actix_web::{Error, HttpMessage as _};
 use hookverify_core::{BodyBudget, Verifier, VerifyError};
 
 use crate::WebhookError;
@@ -104,9 +104,8 @@ impl ExpectContinue {
         else {
             return Ok(());
         };
-        verifier
-            .begin(crate::head::core_request(request.head()), verifier.now())
-            .and_then(|verification| self.limits.admit(verification, request.headers()))
+        self.limits
+            .begin(verifier, request.head())
             .map(drop)
             .map_err(|error| (error, verifier))
     }

@@ -180,10 +180,7 @@ impl<K: 'static> VerifiedWebhook<K> {
         {
             return Box::pin(ready(Err(handshake(outcome, &verifier, level, timer))));
         }
-        let body = verifier
-            .begin(crate::head::core_request(request.head()), verifier.now())
-            .and_then(|verification| limits.admit(verification, request.headers()));
-        let body = match body {
+        let body = match limits.begin(&verifier, request.head()) {
             Ok(body) => body,
             Err(error) => return Box::pin(ready(Err(rejected(error, &verifier, level, timer)))),
         };

@@ -308,25 +308,16 @@ where
         })));
     }
 
-    // 2. The head alone: unsigned, malformed and stale deliveries stop here, unread.
-    let head = crate::head::core_request(request.head());
-    let verification = match verifier.begin(head, verifier.now()) {
-        Ok(verification) => verification,
-        Err(error) => {
-            return Box::pin(ready(Ok(reject(request, error, &config, scheme, timer))));
-        }
-    };
-
-    // 3. Nor is a payload announced larger than the limit, nor one the budget has no room
-    //    for.
-    let body = match config.limits.admit(verification, request.headers()) {
+    // 2. The head alone: unsigned, malformed and stale deliveries stop here, unread; nor is
+    //    a payload announced larger than the limit, nor one the budget has no room for.
+    let body = match config.limits.begin(&verifier, request.head()) {
         Ok(body) => body,
         Err(error) => {
             return Box::pin(ready(Ok(reject(request, error, &config, scheme, timer))));
         }
     };
 
-    // 4. Stream the payload through the MAC; answer a signed handshake, or hand the payload
+    // 3. Stream the payload through the MAC; answer a signed handshake, or hand the payload
     //    on as if untouched.
     Box::pin(async move {
         let scheme = verifier.scheme().name();

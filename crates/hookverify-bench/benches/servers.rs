@@ -19,7 +19,8 @@
 //!
 //! `servers sign SIZE BODY_FILE` writes a body of SIZE bytes and prints the headers that sign
 //! it; `servers limit SIZE` prints how many bare HMACs of that size one core computes per
-//! second: the SHA-256 limit a verifier cannot beat.
+//! second: the SHA-256 limit a verifier cannot beat. `servers repeat ROUTE SIZE COUNT` calls
+//! the axum router COUNT times in process (no sockets), for callgrind.
 
 #![allow(
     clippy::unwrap_used,
@@ -84,15 +85,15 @@ fn main() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
         ["axum", ..] => axum_server::run(),
+        ["repeat", route, size, count, ..] => {
+            axum_server::repeat(route, size.parse().unwrap(), count.parse().unwrap());
+        }
         ["actix", ..] => actix_server::run(),
         ["sign", size, path, ..] => {
             let body = body(size.parse().unwrap());
             std::fs::write(path, &body).unwrap();
             let signed_at = Fixed.now();
-            for (name, value) in verifier()
-                .sign(&body, &SignOptions::at(signed_at))
-                .unwrap()
-            {
+            for (name, value) in verifier().sign(&body, &SignOptions::at(signed_at)).unwrap() {
                 println!("{name}: {value}");
             }
         }
@@ -123,15 +124,16 @@ mod axum_server {
     use super::{Bytes, hash, keyed, until_stdin_closes, verifier};
     use axum::Router;
     use axum::routing::post;
+    use hookverify_core::{Clock as _, SignOptions};
     use hookverify_tower::VerifyWebhookLayer;
 
     async fn plain(body: Bytes) -> String {
         body.len().to_string()
     }
 
-    pub(super) fn run() {
+    fn app() -> Router {
         let keyed = keyed();
-        let app = Router::new()
+        Router::new()
             .route("/plain", post(plain))
             .route(
                 "/hashed",
@@ -140,7 +142,35 @@ mod axum_server {
             .route(
                 "/verified",
                 post(plain).route_layer(VerifyWebhookLayer::new(verifier())),
-            );
+            )
+    }
+
+    /// Calls `/{route}` `count` times without sockets, each with the signed body of `size`.
+    pub(super) fn repeat(route: &str, size: usize, count: usize) {
+        use tower::ServiceExt as _;
+        let body = Bytes::from(super::body(size));
+        let signed_at = super::Fixed.now();
+        let headers = verifier().sign(&body, &SignOptions::at(signed_at)).unwrap();
+        let uri = format!("/{route}");
+        let app = app();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            for _ in 0..count {
+                let mut request = http::Request::post(&uri);
+                for (name, value) in &headers {
+                    request = request.header(name, value);
+                }
+                let request = request.body(axum::body::Body::from(body.clone())).unwrap();
+                let response = app.clone().oneshot(request).await.unwrap();
+                assert!(response.status().is_success());
+            }
+        });
+    }
+
+    pub(super) fn run() {
+        let app = app();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

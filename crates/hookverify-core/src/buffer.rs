@@ -17,7 +17,7 @@ const FIRST_RESERVATION: usize = 64 * 1024;
 
 /// A [`Verification`] that keeps the body it is fed, up to a size limit.
 ///
-/// Made by [`Verification::buffered`]. Middleware feeds it each chunk as it arrives and, when
+/// Made by [`Verifier::begin_buffered`] or [`Verification::buffered`]. Middleware feeds it each chunk as it arrives and, when
 /// the body ends, gets back the [`Verified`] metadata together with the exact bytes to hand on.
 ///
 /// The body is stored once: a single chunk is kept as it came (no copy), several are gathered
@@ -81,13 +81,23 @@ impl Verification {
         limit: usize,
         announced: Option<u64>,
     ) -> Result<BufferedVerification, VerifyError> {
+        BufferedVerification::new(Box::new(self), limit, announced)
+    }
+}
+
+impl BufferedVerification {
+    pub(crate) fn new(
+        verification: Box<Verification>,
+        limit: usize,
+        announced: Option<u64>,
+    ) -> Result<Self, VerifyError> {
         let announced = match announced.map(usize::try_from) {
             None => None,
             Some(Ok(len)) if len <= limit => Some(len),
             Some(_) => return Err(too_large(limit)),
         };
-        Ok(BufferedVerification {
-            verification: Box::new(self),
+        Ok(Self {
+            verification,
             buffer: Buffer::Empty,
             received: 0,
             limit,
@@ -95,9 +105,7 @@ impl Verification {
             charge: None,
         })
     }
-}
 
-impl BufferedVerification {
     /// Charges what this delivery buffers to `budget`, which other deliveries share.
     ///
     /// # Errors

@@ -285,11 +285,10 @@ impl<K> VerifiedWebhook<K> {
             request.headers(),
             request.extensions(),
         );
-        let verification = verifier.begin(head, verifier.now()).map_err(reject)?;
-        let (parts, body) = request.into_parts();
         let buffered = limits
-            .admit(verification, &parts.headers, &body)
+            .begin(verifier, head, request.body())
             .map_err(reject)?;
+        let (parts, body) = request.into_parts();
         let (verified, body) = crate::buffer::read(body, buffered, &limits)
             .await
             .map_err(reject)?;

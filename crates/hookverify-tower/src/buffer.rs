@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use bytes::{Buf as _, Bytes};
 use hookverify_core::{
-    BodyBudget, BufferedVerification, DEFAULT_MAX_BODY_SIZE, Verification, Verified, VerifyError,
+    BodyBudget, BufferedVerification, DEFAULT_MAX_BODY_SIZE, Verified, Verifier, VerifyError,
 };
 use http::{HeaderMap, header};
 use http_body::Body;
@@ -39,23 +39,24 @@ impl Default for BodyLimits {
 }
 
 impl BodyLimits {
-    /// Admits the body of a delivery whose head verified: refused (413) when it announces more
-    /// than the limit, and (503) when the shared budget has no room, before a byte is read.
-    pub(crate) fn admit<B: Body>(
+    /// Starts verifying a delivery from its head and admits its body: refused at once when
+    /// the head fails (unsigned, malformed, stale), when it announces more than the limit
+    /// (413), and when the shared budget has no room (503), before a byte is read.
+    pub(crate) fn begin<B: Body>(
         &self,
-        verification: Verification,
-        headers: &HeaderMap,
+        verifier: &Verifier,
+        head: hookverify_core::Request<'_, HeaderMap>,
         body: &B,
     ) -> Result<BufferedVerification, VerifyError> {
-        let announced = announced_length(headers).max(body.size_hint().lower());
-        let buffered = verification.buffered(self.max_body_size, Some(announced))?;
+        let announced = announced_length(head.headers()).max(body.size_hint().lower());
+        let buffered =
+            verifier.begin_buffered(head, verifier.now(), self.max_body_size, Some(announced))?;
         match &self.budget {
             Some(budget) => buffered.with_budget(budget),
             None => Ok(buffered),
         }
     }
 
-    /// The deadline for a body whose head arrived now, if there is one.
     pub(crate) fn deadline(&self) -> Option<Sleep> {
         self.timeout.map(tokio::time::sleep)
     }

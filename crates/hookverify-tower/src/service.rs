@@ -153,33 +153,22 @@ where
         });
     }
 
-    // 2. The head alone: unsigned, malformed and stale deliveries stop here, unread.
+    // 2. The head alone: unsigned, malformed and stale deliveries stop here, unread; nor is
+    //    a body announced larger than the limit, nor one the shared budget has no room for.
     let head = core_request(
         request.method(),
         request.uri(),
         request.headers(),
         request.extensions(),
     );
-    let verification = match verifier.begin(head, verifier.now()) {
-        Ok(verification) => verification,
-        Err(error) => {
-            return ResponseFuture::rejected(reject(rejection, error, scheme, level, timer));
-        }
-    };
-
-    // 3. Nor is a body announced larger than the limit, nor one the shared budget has no
-    //    room for.
-    let body = match config
-        .limits
-        .admit(verification, request.headers(), request.body())
-    {
+    let body = match config.limits.begin(&verifier, head, request.body()) {
         Ok(body) => body,
         Err(error) => {
             return ResponseFuture::rejected(reject(rejection, error, scheme, level, timer));
         }
     };
 
-    // 4. Stream the body through the MAC; a signed handshake is answered once it verified,
+    // 3. Stream the body through the MAC; a signed handshake is answered once it verified,
     //    and a delivery goes to the service that was ready.
     let clone = inner.clone();
     let ready = std::mem::replace(inner, clone);
