@@ -56,17 +56,21 @@ def main():
     exe = binary()
     names = args or presets(exe)
     if markdown:
-        print("| preset | primitive | hookverify | beyond the primitive | ratio |")
-        print("|---|---|---|---|---|")
+        print("| preset | primitive | hookverify | beyond the primitive | ratio "
+              "| streaming | beyond the primitive | streaming / one-shot |")
+        print("|---|---|---|---|---|---|---|---|")
     for name in names:
         primitive = per_call(exe, name, "primitive")
         ours = per_call(exe, name, "hookverify")
+        streamed = per_call(exe, name, "streaming")
         if markdown:
             print(f"| `{name}` | {primitive:,.0f} | {ours:,.0f} | {ours - primitive:,.0f} | "
-                  f"{ours / primitive:.2f}× |")
+                  f"{ours / primitive:.2f}× | {streamed:,.0f} | {streamed - primitive:,.0f} | "
+                  f"{streamed / ours:.2f}× |")
         else:
             print(f"{name:24} primitive {primitive:9.0f}  hookverify {ours:9.0f}  "
-                  f"beyond {ours - primitive:7.0f}  {ours / primitive:5.2f}x", flush=True)
+                  f"beyond {ours - primitive:7.0f}  {ours / primitive:5.2f}x  "
+                  f"streaming {streamed:9.0f}  beyond {streamed - primitive:7.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@
 //! python3 scripts/instructions.py            # every preset; or name some
 //! ```
 //!
-//! Usage of the binary itself: `instructions PRESET hookverify|primitive ITERATIONS`, or
+//! Usage of the binary itself: `instructions PRESET hookverify|streaming|primitive ITERATIONS`, or
 //! `instructions --list` for the presets' names.
 
 #![allow(
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         if args.iter().any(|arg| arg == "--bench") {
             return ExitCode::SUCCESS;
         }
-        eprintln!("usage: instructions PRESET hookverify|primitive ITERATIONS");
+        eprintln!("usage: instructions PRESET hookverify|streaming|primitive ITERATIONS");
         return ExitCode::from(2);
     };
     let Some(scheme) = Scheme::preset(preset) else {
@@ -54,9 +54,10 @@ fn main() -> ExitCode {
     let primitive = case.primitive();
     let run: &dyn Fn() = match contender.as_str() {
         "hookverify" => &|| case.verify(),
+        "streaming" => &|| case.stream(),
         "primitive" => &primitive,
         _ => {
-            eprintln!("the contender is hookverify or primitive");
+            eprintln!("the contender is hookverify, streaming or primitive");
             return ExitCode::from(2);
         }
     };

@@ -11,6 +11,8 @@
 //! - `/plain` collects the body (axum's `Bytes`, actix's `web::Bytes`) and answers its length;
 //! - `/hashed` does the same and computes the bare pre-keyed HMAC-SHA256 of what Stripe signs
 //!   (`{t}.` and the body) itself: the hashing baseline, what any verifier must spend;
+//! - `/core` (axum only) collects the body and verifies it with core's one-shot `verify` in the
+//!   handler: what the layer costs beyond core's own work is `/verified` against it;
 //! - `/verified` is `/plain` behind the verify layer (axum) or middleware (actix), with a
 //!   Stripe verifier whose clock is fixed at the signing time.
 //!
@@ -131,6 +133,19 @@ mod axum_server {
         body.len().to_string()
     }
 
+    /// The handler verifies the collected body with core's one-shot `verify` itself.
+    async fn core(request: axum::extract::Request) -> String {
+        thread_local! {
+            static VERIFIER: hookverify_core::Verifier = verifier();
+        }
+        let (parts, body) = request.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        VERIFIER
+            .with(|verifier| verifier.verify(&parts.headers, &body, verifier.now()))
+            .unwrap();
+        body.len().to_string()
+    }
+
     fn app() -> Router {
         let keyed = keyed();
         Router::new()
@@ -139,6 +154,7 @@ mod axum_server {
                 "/hashed",
                 post(move |body: Bytes| async move { hash(&keyed, &body).to_string() }),
             )
+            .route("/core", post(core))
             .route(
                 "/verified",
                 post(plain).route_layer(VerifyWebhookLayer::new(verifier())),
@@ -152,7 +168,8 @@ mod axum_server {
         let signed_at = super::Fixed.now();
         let headers = verifier().sign(&body, &SignOptions::at(signed_at)).unwrap();
         let uri = format!("/{route}");
-        let app = app();
+        // As `axum::serve` does per connection: handlers become routes once, not per request.
+        let app = app().with_state(());
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();

@@ -329,11 +329,12 @@ impl Keyring {
         self.keys.first()
     }
 
-    /// Running states for every key, to be fed the signed content.
-    pub(crate) fn start(&self) -> Running {
-        let mut running = Running {
+    /// Running states for every key, to be fed the signed content, written into `running`
+    /// where they stay (returning them would copy every slot).
+    pub(crate) fn start<'r>(&self, running: &'r mut Option<Running>) -> &'r mut Running {
+        let running = running.insert(Running {
             states: Default::default(),
-        };
+        });
         for (slot, key) in running.states.iter_mut().zip(&self.keys) {
             *slot = Some(key.start());
         }
@@ -409,15 +410,16 @@ impl Running {
     }
 
     /// The first key whose state proves one of `candidates`, and its proof; every key is
-    /// checked.
+    /// checked. The states are taken where they lie (moving the whole array out would copy
+    /// every slot, used or not), so a verification finishes once.
     pub(crate) fn finish<const N: usize>(
-        self,
+        &mut self,
         keys: &Keyring,
         candidates: &Candidates<N>,
     ) -> Result<Proof, VerifyError> {
         let mut matched = None;
-        for (index, (key, state)) in keys.keys.iter().zip(self.states).enumerate() {
-            let Some(state) = state else { break };
+        for (index, (key, state)) in keys.keys.iter().zip(&mut self.states).enumerate() {
+            let Some(state) = state.take() else { break };
             if let (Some(material), None) = (key.check(index, state, candidates), matched) {
                 matched = Some(Proof {
                     key: index,

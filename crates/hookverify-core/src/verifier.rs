@@ -846,7 +846,7 @@ impl Verification {
         let (method, url) = inner.method_and_url(request)?;
         let fields = Inner::fields(&head, method, &url);
         if matches!(family.body_use(), BodyUse::Signed | BodyUse::SignedAndRead) {
-            let running = self.running.insert(inner.keys.start());
+            let running = inner.keys.start(&mut self.running);
             family
                 .content()
                 .write_before(&fields, &mut |data| running.update(data));
@@ -936,7 +936,10 @@ impl Verification {
         };
         let proved = match family.body_use() {
             BodyUse::Signed | BodyUse::SignedAndRead => {
-                let mut running = self.running.take().ok_or(VerifyError::SignatureMismatch)?;
+                let running = self
+                    .running
+                    .as_mut()
+                    .ok_or(VerifyError::SignatureMismatch)?;
                 family
                     .content()
                     .write_after(&fields, &mut |data| running.update(data));
