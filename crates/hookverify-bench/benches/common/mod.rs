@@ -18,7 +18,12 @@ use hookverify_core::{KeyKind, Request, Scheme, SignOptions, Signer, SigningKey,
 use http::{HeaderMap, HeaderName, HeaderValue};
 use sha2::{Digest as _, Sha256};
 
-pub(crate) const SIZES: [(usize, &str); 2] = [(256, "256B"), (64 * 1024, "64KiB")];
+pub(crate) const SIZES: [(usize, &str); 4] = [
+    (256, "256B"),
+    (4 * 1024, "4KiB"),
+    (64 * 1024, "64KiB"),
+    (1024 * 1024, "1MiB"),
+];
 pub(crate) const SECRET: &str = "bench-test-only-secret";
 /// base64 of "bench-test-only-secret-32-bytes!"
 pub(crate) const STANDARD_SECRET: &str = "whsec_YmVuY2gtdGVzdC1vbmx5LXNlY3JldC0zMi1ieXRlcyE=";
