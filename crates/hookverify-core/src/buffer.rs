@@ -17,8 +17,9 @@ const FIRST_RESERVATION: usize = 64 * 1024;
 
 /// A [`Verification`] that keeps the body it is fed, up to a size limit.
 ///
-/// Made by [`Verifier::begin_buffered`] or [`Verification::buffered`]. Middleware feeds it each chunk as it arrives and, when
-/// the body ends, gets back the [`Verified`] metadata together with the exact bytes to hand on.
+/// Made by [`Verifier::begin_buffered`](crate::Verifier::begin_buffered) or
+/// [`Verification::buffered`]. Middleware feeds it each chunk as it arrives and, when the body
+/// ends, gets back the [`Verified`] metadata together with the exact bytes to hand on.
 ///
 /// The body is stored once: a single chunk is kept as it came (no copy), several are gathered
 /// into one buffer. That buffer never trusts the announced length: it starts at most at 64 KiB
