@@ -20,46 +20,26 @@
     reason = "a benchmark binary"
 )]
 
+mod common;
+
 use base64::Engine as _;
 use std::hint::black_box;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use common::{SECRET as GITHUB_SECRET, SIZES, STANDARD_SECRET, header_map};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use hookverify_core::{Scheme, SignOptions, Verifier};
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderMap;
 use sha2::Sha256;
 
-const SIZES: [(usize, &str); 4] = [
-    (256, "256B"),
-    (4 * 1024, "4KiB"),
-    (64 * 1024, "64KiB"),
-    (1024 * 1024, "1MiB"),
-];
 const CHUNK: usize = 16 * 1024;
 const STRIPE_SECRET: &str = "whsec_bench-test-only-secret";
-const GITHUB_SECRET: &str = "bench-test-only-secret";
-/// base64 of "bench-test-only-secret-32-bytes!"
-const STANDARD_SECRET: &str = "whsec_YmVuY2gtdGVzdC1vbmx5LXNlY3JldC0zMi1ieXRlcyE=";
 
 /// A JSON-looking UTF-8 body of exactly `size` bytes.
 fn body(size: usize) -> Vec<u8> {
-    let mut body = br#"{"id":"evt_bench","object":"event","data":""#.to_vec();
-    body.resize(size - 2, b'x');
-    body.extend_from_slice(b"\"}");
-    body
-}
-
-fn header_map(pairs: &[(String, String)]) -> HeaderMap {
-    let mut map = HeaderMap::new();
-    for (name, value) in pairs {
-        map.append(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_str(value).unwrap(),
-        );
-    }
-    map
+    common::body("json", size)
 }
 
 /// The floor: a pre-keyed HMAC-SHA256, cloned, over `prefix` then `body`.

@@ -179,7 +179,7 @@ impl Case {
 
 /// A body of exactly `size` bytes the preset signs as real deliveries are: JSON, or for Twilio
 /// a form.
-fn body(scheme: &str, size: usize) -> Vec<u8> {
+pub(crate) fn body(scheme: &str, size: usize) -> Vec<u8> {
     if scheme == "twilio" {
         let mut body = b"From=%2B14158675309&To=%2B18005551212&Body=".to_vec();
         body.resize(size, b'x');
@@ -191,7 +191,7 @@ fn body(scheme: &str, size: usize) -> Vec<u8> {
     body
 }
 
-fn header_map(pairs: &[(String, String)]) -> HeaderMap {
+pub(crate) fn header_map(pairs: &[(String, String)]) -> HeaderMap {
     let mut map = HeaderMap::new();
     for (name, value) in pairs {
         map.append(
