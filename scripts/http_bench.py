@@ -27,21 +27,14 @@ import subprocess
 import sys
 import tempfile
 
+from instructions import bench_binary
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "target" / "http-bench"
 ROUTES = ("plain", "hashed", "core", "verified")
 SIZES = {"1KiB": 1024, "64KiB": 64 * 1024}
 SCALING_SIZES = [256, 1024, 4096, 16384, 65536, 262144, 1048576]
 IN_FLIGHT = (1, 2, 16)
-
-
-def binary():
-    candidates = sorted((ROOT / "target" / "release" / "deps").glob("servers-*"),
-                        key=lambda path: path.stat().st_mtime)
-    candidates = [path for path in candidates if path.suffix == "" and path.is_file()]
-    if not candidates:
-        sys.exit("build it first: cargo bench -p hookverify-bench --bench servers --no-run")
-    return candidates[-1]
 
 
 def script(exe, size, tmp):
@@ -231,7 +224,7 @@ def main():
     parser.add_argument("--report", action="store_true",
                         help="with --scaling: report the last run again, without measuring")
     args = parser.parse_args()
-    exe = binary()
+    exe = bench_binary("servers")
     report = io.StringIO()
     with contextlib.redirect_stdout(report):
         if args.scaling and args.report:

@@ -20,12 +20,13 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 LOW, HIGH = 200, 1200
 
 
-def binary():
-    candidates = sorted((ROOT / "target" / "release" / "deps").glob("instructions-*"),
+def bench_binary(bench):
+    """The newest build of hookverify-bench's `bench` binary (also used by http_bench.py)."""
+    candidates = sorted((ROOT / "target" / "release" / "deps").glob(f"{bench}-*"),
                         key=lambda path: path.stat().st_mtime)
     candidates = [path for path in candidates if path.suffix == "" and path.is_file()]
     if not candidates:
-        sys.exit("build it first: cargo bench -p hookverify-bench --bench instructions --no-run")
+        sys.exit(f"build it first: cargo bench -p hookverify-bench --bench {bench} --no-run")
     return candidates[-1]
 
 
@@ -53,7 +54,7 @@ def presets(exe):
 def main():
     args = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
     markdown = "--markdown" in sys.argv
-    exe = binary()
+    exe = bench_binary("instructions")
     names = args or presets(exe)
     if markdown:
         print("| preset | primitive | hookverify | beyond the primitive | ratio "

@@ -26,6 +26,8 @@ use sha2::Sha256;
 
 const SECRET: &str = "whsec_bench-test-only-secret";
 const SIGNED_AT: u64 = 1_700_000_000;
+/// What Stripe signs before the body: the timestamp and a dot.
+const SIGNED_PREFIX: &[u8] = b"1700000000.";
 
 /// The routes, in the order reports list them.
 pub const ROUTES: [&str; 4] = ["plain", "hashed", "core", "verified"];
@@ -47,7 +49,9 @@ pub fn verifier() -> Verifier {
         .unwrap()
 }
 
-/// A delivery of `size` bytes (a JSON object) and the headers that sign it.
+/// A delivery of `size` bytes (a JSON object) and the headers that sign it. Checks that the
+/// hashing baseline computes exactly the tag the delivery carries, so it hashes what the
+/// verifier must.
 pub fn delivery(size: usize) -> (Bytes, Vec<(String, String)>) {
     let mut body = br#"{"id":"evt_bench","object":"event","data":""#.to_vec();
     body.resize(size.saturating_sub(2), b'a');
@@ -56,6 +60,17 @@ pub fn delivery(size: usize) -> (Bytes, Vec<(String, String)>) {
     let headers = verifier()
         .sign(&body, &SignOptions::at(Fixed.now()))
         .unwrap();
+    let tag = const_hex::encode(tag(&keyed(), &body));
+    let signature = &headers
+        .iter()
+        .find(|(name, _)| name == "Stripe-Signature")
+        .unwrap()
+        .1;
+    assert_eq!(
+        signature,
+        &format!("t={SIGNED_AT},v1={tag}"),
+        "the baseline must hash what Stripe signs"
+    );
     (Bytes::from(body), headers)
 }
 
@@ -64,12 +79,17 @@ pub fn keyed() -> Hmac<Sha256> {
     Hmac::new_from_slice(SECRET.as_bytes()).unwrap()
 }
 
-/// What `/hashed` does beyond collecting: the bare HMAC of Stripe's signed content.
-pub fn hash(keyed: &Hmac<Sha256>, body: &[u8]) -> usize {
+/// The bare HMAC of Stripe's signed content: `{t}.` and the body.
+fn tag(keyed: &Hmac<Sha256>, body: &[u8]) -> [u8; 32] {
     let mut mac = keyed.clone();
-    mac.update(b"1700000000.");
+    mac.update(SIGNED_PREFIX);
     mac.update(body);
-    black_box(mac.finalize().into_bytes()).len()
+    mac.finalize().into_bytes().into()
+}
+
+/// What `/hashed` does beyond collecting.
+pub fn hash(keyed: &Hmac<Sha256>, body: &[u8]) -> usize {
+    black_box(tag(keyed, body)).len()
 }
 
 thread_local! {
