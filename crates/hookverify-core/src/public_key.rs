@@ -10,7 +10,6 @@
     )
 )]
 
-use base64::Engine as _;
 use std::fmt;
 
 use crate::ConfigError;
@@ -97,8 +96,8 @@ impl PublicKey {
     pub fn ed25519_standard_webhooks(text: &str) -> Result<Self, ConfigError> {
         let text = text.trim();
         let encoded = text.strip_prefix("whpk_").unwrap_or(text);
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded)
+        let decoded = base64_simd::STANDARD
+            .decode_to_vec(encoded)
             .map_err(|_| ConfigError::InvalidPublicKey)?;
         let bytes =
             <[u8; 32]>::try_from(decoded.as_slice()).map_err(|_| ConfigError::InvalidPublicKey)?;
@@ -190,8 +189,8 @@ impl SigningKey {
         let text = text.trim();
         let encoded = text.strip_prefix("whsk_").unwrap_or(text);
         let decoded = zeroize::Zeroizing::new(
-            base64::engine::general_purpose::STANDARD
-                .decode(encoded)
+            base64_simd::STANDARD
+                .decode_to_vec(encoded)
                 .map_err(|_| ConfigError::InvalidSigningKey)?,
         );
         let key = match decoded.len() {
@@ -264,9 +263,7 @@ fn decode_armored(text: &str, label: &str) -> Option<Vec<u8>> {
         None => text,
     };
     let base64: String = body.split_ascii_whitespace().collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(base64)
-        .ok()
+    base64_simd::STANDARD.decode_to_vec(base64).ok()
 }
 
 #[cfg(test)]

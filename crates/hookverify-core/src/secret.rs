@@ -1,6 +1,5 @@
 //! [`Secret`]: the shared key, protected in memory.
 
-use base64::Engine as _;
 use std::fmt;
 
 use zeroize::Zeroizing;
@@ -55,8 +54,8 @@ impl Secret {
         let encoded = text.trim();
         let encoded = encoded.strip_prefix("whsec_").unwrap_or(encoded);
         let bytes = Zeroizing::new(
-            base64::engine::general_purpose::STANDARD
-                .decode(encoded)
+            base64_simd::STANDARD
+                .decode_to_vec(encoded)
                 .map_err(|_| ConfigError::InvalidStandardWebhooksSecret)?,
         );
         Self::from_bytes(bytes.to_vec())

@@ -9,11 +9,7 @@
     )
 )]
 
-use base64::Engine as _;
-use base64::engine::GeneralPurpose;
-use base64::engine::general_purpose::{
-    STANDARD, STANDARD_PAD_INDIFFERENT, URL_SAFE_NO_PAD, URL_SAFE_PAD_INDIFFERENT,
-};
+use base64_simd::{Base64, Out, STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
 use crate::mac::MAX_TAG_LEN;
 use crate::{MAX_SIGNATURES, Malformation};
@@ -65,12 +61,14 @@ impl Encoding {
                     });
                 }
                 // Decoded into room for the longest text allowed, so a wrong length is reported
-                // as such rather than as a decoding failure.
-                let mut decoded = [0u8; 72];
+                // as such rather than as a decoding failure (and the decoder, which asserts
+                // that its output fits, cannot panic).
+                let mut decoded = [0u8; MAX_TAG_LEN.div_ceil(3) * 3];
                 let actual = self
-                    .decoder()
-                    .decode_slice(text, &mut decoded)
-                    .map_err(|_| Malformation::InvalidBase64)?;
+                    .decoder(text)
+                    .decode(text, Out::from_slice(&mut decoded))
+                    .map_err(|_| Malformation::InvalidBase64)?
+                    .len();
                 if actual != expected {
                     return Err(Malformation::WrongTagLength { expected, actual });
                 }
@@ -94,11 +92,10 @@ impl Encoding {
             return Err(Malformation::InvalidDer);
         }
         let mut der = [0u8; 72];
-        let len = Self::Base64
-            .decoder()
-            .decode_slice(text, &mut der)
+        let dst: &[u8] = Self::Base64
+            .decoder(text)
+            .decode(text, Out::from_slice(&mut der))
             .map_err(|_| Malformation::InvalidBase64)?;
-        let dst = der.get(..len).ok_or(Malformation::InvalidDer)?;
         let signature =
             p256::ecdsa::Signature::from_der(dst).map_err(|_| Malformation::InvalidDer)?;
         Ok(signature.to_bytes().into())
@@ -108,17 +105,20 @@ impl Encoding {
     pub(crate) fn encode(self, tag: &[u8]) -> String {
         match self {
             Self::Hex => const_hex::encode(tag),
-            Self::Base64 => STANDARD.encode(tag),
-            Self::Base64Url => URL_SAFE_NO_PAD.encode(tag),
+            Self::Base64 => STANDARD.encode_to_string(tag),
+            Self::Base64Url => URL_SAFE_NO_PAD.encode_to_string(tag),
         }
     }
 
-    /// The base64 decoder for this alphabet: padding optional (but canonical when present),
-    /// trailing bits refused, so each tag has one encoding.
-    const fn decoder(self) -> &'static GeneralPurpose {
-        match self {
-            Self::Base64Url => &URL_SAFE_PAD_INDIFFERENT,
-            _ => &STANDARD_PAD_INDIFFERENT,
+    /// The base64 decoder for this alphabet and `text`: padding optional (but complete when
+    /// present: a text whose length is a multiple of four is read as padded, any other as
+    /// unpadded), trailing bits refused, so each tag has one encoding.
+    const fn decoder(self, text: &[u8]) -> &'static Base64 {
+        match (self, text.len().is_multiple_of(4)) {
+            (Self::Base64Url, true) => &URL_SAFE,
+            (Self::Base64Url, false) => &URL_SAFE_NO_PAD,
+            (_, true) => &STANDARD,
+            (_, false) => &STANDARD_NO_PAD,
         }
     }
 }
@@ -162,7 +162,9 @@ pub(crate) struct Candidates<const N: usize = MAX_SIGNATURES> {
 }
 
 impl<const N: usize> Candidates<N> {
-    pub(crate) const fn new() -> Self {
+    /// No candidates yet, for a verifier that holds public keys or not. Built in one go where
+    /// it is bound (a builder method taking `self` would copy the kilobyte of slots again).
+    pub(crate) const fn new(public_keys: bool) -> Self {
         Self {
             slots: [[0; MAX_TAG_LEN]; N],
             meta: [Meta {
@@ -171,14 +173,8 @@ impl<const N: usize> Candidates<N> {
                 key: None,
             }; N],
             count: 0,
-            public_keys: true,
+            public_keys,
         }
-    }
-
-    /// Candidates for a verifier that holds public keys, or not.
-    pub(crate) const fn with_public_keys(mut self, public_keys: bool) -> Self {
-        self.public_keys = public_keys;
-        self
     }
 
     /// Whether a candidate of `kind` could be checked by the verifier's keys.
@@ -318,6 +314,52 @@ mod tests {
     }
 
     #[test]
+    fn base64_padding_when_present_is_complete() {
+        for text in ["AQ=", "A===", "=", "AQ=A", "=AQ="] {
+            assert_eq!(
+                decode(Encoding::Base64, text, 1),
+                Err(Malformation::InvalidBase64),
+                "{text}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The decoder accepts exactly what the `base64` crate's pad-indifferent engines
+        /// accept (canonical symbols, padding complete or absent), and decodes it alike.
+        #[test]
+        fn base64_agrees_with_the_base64_crate(
+            text in "[A-Za-z0-9+/_=-]{0,92}",
+            url in proptest::bool::ANY,
+        ) {
+            use base64::Engine as _;
+            use base64::engine::general_purpose::{
+                STANDARD_PAD_INDIFFERENT, URL_SAFE_PAD_INDIFFERENT,
+            };
+            let (encoding, reference) = if url {
+                (Encoding::Base64Url, &URL_SAFE_PAD_INDIFFERENT)
+            } else {
+                (Encoding::Base64, &STANDARD_PAD_INDIFFERENT)
+            };
+            let expected = reference.decode(&text).ok().filter(|bytes| !bytes.is_empty());
+            let len = expected.as_ref().map_or(text.len() * 3 / 4, Vec::len).clamp(1, 64);
+            let ours = decode(encoding, &text, len).ok();
+            proptest::prop_assert_eq!(ours, expected);
+        }
+
+        #[test]
+        fn base64_decodes_every_tag_padded_or_not(
+            tag in proptest::collection::vec(proptest::num::u8::ANY, 1..=64),
+            padded in proptest::bool::ANY,
+        ) {
+            use base64::Engine as _;
+            use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+            let text = if padded { STANDARD.encode(&tag) } else { STANDARD_NO_PAD.encode(&tag) };
+            proptest::prop_assert_eq!(decode(Encoding::Base64, &text, tag.len()), Ok(tag));
+        }
+    }
+
+    #[test]
     fn base64_of_wrong_length_is_rejected() {
         assert!(matches!(
             decode(Encoding::Base64, "AAAA", 2),
@@ -331,7 +373,7 @@ mod tests {
 
     #[test]
     fn candidates_hold_at_most_the_limit() {
-        let mut candidates = Candidates::<MAX_SIGNATURES>::new();
+        let mut candidates = Candidates::<MAX_SIGNATURES>::new(true);
         for _ in 0..MAX_SIGNATURES {
             assert_eq!(
                 candidates.push(Encoding::Hex, b"00", 1, Kind::Tag),
@@ -349,7 +391,7 @@ mod tests {
     #[cfg(all(feature = "ed25519", feature = "p256"))]
     #[test]
     fn each_key_sees_only_its_kind_and_its_own_candidates() {
-        let mut candidates = Candidates::<4>::new();
+        let mut candidates = Candidates::<4>::new(true);
         assert!(candidates.push_bytes(b"tag", Kind::Tag));
         assert!(candidates.push_bytes(b"primary", Kind::Tag));
         candidates.tie_last_to(0);

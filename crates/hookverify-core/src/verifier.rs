@@ -367,7 +367,7 @@ impl Inner {
     ) -> Result<Verified, VerifyError> {
         let now_ms = timestamp::millis(now);
         let family = self.scheme.family();
-        let mut candidates = Candidates::<N>::new().with_public_keys(self.keys.has_public_keys());
+        let mut candidates = Candidates::<N>::new(self.keys.has_public_keys());
         let head = self.read(request, &mut candidates, now_ms)?;
         let (method, url) = self.method_and_url(request)?;
         let fields = Self::fields(&head, method, &url);
@@ -826,7 +826,7 @@ impl Verification {
         Self {
             verifier: Arc::clone(verifier),
             running: None,
-            candidates: Candidates::new().with_public_keys(verifier.keys.has_public_keys()),
+            candidates: Candidates::new(verifier.keys.has_public_keys()),
             timestamp: None,
             id: None,
             request: None,
