@@ -111,6 +111,17 @@ pub(crate) fn parse(text: &[u8]) -> Result<u64, Malformation> {
     if text.is_empty() || text.len() > 20 {
         return Err(Malformation::InvalidTimestamp);
     }
+    // Nineteen digits cannot overflow a `u64` (whose largest value has twenty), so every
+    // timestamp in use is read without checking each step; twenty digits take the checked way.
+    if text.len() < 20 {
+        return text.iter().try_fold(0u64, |acc, &byte| {
+            let digit = byte.wrapping_sub(b'0');
+            if digit > 9 {
+                return Err(Malformation::InvalidTimestamp);
+            }
+            Ok(acc * 10 + u64::from(digit))
+        });
+    }
     text.iter().try_fold(0u64, |acc, &byte| {
         let digit = match byte {
             b'0'..=b'9' => u64::from(byte - b'0'),
@@ -167,8 +178,7 @@ mod rfc3339 {
             return Err(INVALID);
         }
         let digits = |from: usize, len: usize| -> Result<u64, Malformation> {
-            let part = text.get(from..from + len).ok_or(INVALID)?;
-            super::parse(part)
+            fixed_digits(text.get(from..from + len).ok_or(INVALID)?)
         };
         let at = |index: usize, expected: &[u8]| -> Result<(), Malformation> {
             let byte = text.get(index).ok_or(INVALID)?;
@@ -218,8 +228,8 @@ mod rfc3339 {
         let offset_seconds: i64 = match text.get(index..) {
             Some(b"Z" | b"z") => 0,
             Some([sign @ (b'+' | b'-'), h1, h2, b':', m1, m2]) => {
-                let hours = super::parse(&[*h1, *h2])?;
-                let minutes = super::parse(&[*m1, *m2])?;
+                let hours = fixed_digits(&[*h1, *h2])?;
+                let minutes = fixed_digits(&[*m1, *m2])?;
                 if hours > 23 || minutes > 59 {
                     return Err(INVALID);
                 }
@@ -239,6 +249,18 @@ mod rfc3339 {
         utc.checked_mul(1000)
             .and_then(|ms| ms.checked_add(millis))
             .ok_or(INVALID)
+    }
+
+    /// A field of two or four digits, which cannot overflow.
+    #[inline]
+    fn fixed_digits(part: &[u8]) -> Result<u64, Malformation> {
+        part.iter().try_fold(0, |acc, &byte| {
+            let digit = byte.wrapping_sub(b'0');
+            if digit > 9 {
+                return Err(INVALID);
+            }
+            Ok(acc * 10 + u64::from(digit))
+        })
     }
 
     /// `since` the epoch as `YYYY-MM-DDTHH:MM:SS[.nnnnnnnnn]Z`.
@@ -373,6 +395,16 @@ mod tests {
         assert_eq!(parse(b"0"), Ok(0));
         assert_eq!(parse(b"1614265330"), Ok(1_614_265_330));
         assert_eq!(parse(b"18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(parse(b"9999999999999999999"), Ok(9_999_999_999_999_999_999));
+    }
+
+    proptest::proptest! {
+        /// Digits read as the standard library reads a `u64` (which also takes a `+`, refused
+        /// here), at every length up to the overflow.
+        #[test]
+        fn digits_parse_as_the_standard_library_does(text in "[0-9]{1,20}") {
+            proptest::prop_assert_eq!(parse(text.as_bytes()).ok(), text.parse::<u64>().ok());
+        }
     }
 
     #[test]
