@@ -11,6 +11,8 @@
 
 use base64_simd::{Base64, Out, STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
+use arrayvec::ArrayVec;
+
 use crate::mac::MAX_TAG_LEN;
 use crate::{MAX_SIGNATURES, Malformation};
 
@@ -149,30 +151,37 @@ struct Meta {
 
 /// Up to `N` decoded candidate signatures of a delivery, stored inline.
 ///
-/// `N` is [`MAX_SIGNATURES`] unless the scheme sends a single signature, whose one slot is
-/// cheaper to set up than a kilobyte.
+/// `N` is [`MAX_SIGNATURES`] unless the scheme sends a single signature. The slots are not
+/// written until a candidate fills them, so an empty set of sixteen costs no more to set up
+/// than one of one.
 #[derive(Clone)]
 pub(crate) struct Candidates<const N: usize = MAX_SIGNATURES> {
-    slots: [[u8; MAX_TAG_LEN]; N],
-    meta: [Meta; N],
-    count: usize,
+    items: ArrayVec<Candidate, N>,
     /// Whether the verifier holds public keys; without, signature entries a list may carry
     /// beside its tags (Standard Webhooks `v1a`) are skipped like unknown versions.
     public_keys: bool,
 }
 
+/// One decoded signature and what it may be compared with.
+#[derive(Clone)]
+struct Candidate {
+    bytes: [u8; MAX_TAG_LEN],
+    meta: Meta,
+}
+
+impl Candidate {
+    fn bytes(&self) -> &[u8] {
+        self.bytes
+            .get(..usize::from(self.meta.len))
+            .unwrap_or_default()
+    }
+}
+
 impl<const N: usize> Candidates<N> {
-    /// No candidates yet, for a verifier that holds public keys or not. Built in one go where
-    /// it is bound (a builder method taking `self` would copy the kilobyte of slots again).
+    /// No candidates yet, for a verifier that holds public keys or not.
     pub(crate) const fn new(public_keys: bool) -> Self {
         Self {
-            slots: [[0; MAX_TAG_LEN]; N],
-            meta: [Meta {
-                len: 0,
-                kind: Kind::Tag,
-                key: None,
-            }; N],
-            count: 0,
+            items: ArrayVec::new_const(),
             public_keys,
         }
     }
@@ -191,73 +200,64 @@ impl<const N: usize> Candidates<N> {
         len: usize,
         kind: Kind,
     ) -> Result<bool, Malformation> {
-        let (Some(slot), Some(meta)) = (
-            self.slots.get_mut(self.count),
-            self.meta.get_mut(self.count),
-        ) else {
+        if self.items.is_full() {
             return Ok(false);
-        };
-        encoding.decode(text, len, slot)?;
-        *meta = Meta {
-            len: u8::try_from(len).unwrap_or(u8::MAX),
-            kind,
-            key: None,
-        };
-        self.count += 1;
+        }
+        let mut bytes = [0; MAX_TAG_LEN];
+        encoding.decode(text, len, &mut bytes)?;
+        self.items.push(Candidate {
+            bytes,
+            meta: Meta {
+                len: u8::try_from(len).unwrap_or(u8::MAX),
+                kind,
+                key: None,
+            },
+        });
         Ok(true)
     }
 
     /// Adds decoded `bytes` (at most 64) as a candidate of `kind`. Returns `false` when the set
     /// is full or the bytes are too long.
     pub(crate) fn push_bytes(&mut self, bytes: &[u8], kind: Kind) -> bool {
-        let (Some(slot), Some(meta)) = (
-            self.slots.get_mut(self.count),
-            self.meta.get_mut(self.count),
-        ) else {
-            return false;
-        };
-        let Some(dst) = slot.get_mut(..bytes.len()) else {
+        let mut slot = [0; MAX_TAG_LEN];
+        let (Some(dst), false) = (slot.get_mut(..bytes.len()), self.items.is_full()) else {
             return false;
         };
         dst.copy_from_slice(bytes);
-        *meta = Meta {
-            len: u8::try_from(bytes.len()).unwrap_or(u8::MAX),
-            kind,
-            key: None,
-        };
-        self.count += 1;
+        self.items.push(Candidate {
+            bytes: slot,
+            meta: Meta {
+                len: u8::try_from(bytes.len()).unwrap_or(u8::MAX),
+                kind,
+                key: None,
+            },
+        });
         true
     }
 
     /// Ties the candidate added last to the `key`th key alone.
     pub(crate) fn tie_last_to(&mut self, key: u8) {
-        if let Some(meta) = self
-            .count
-            .checked_sub(1)
-            .and_then(|last| self.meta.get_mut(last))
-        {
-            meta.key = Some(key);
+        if let Some(last) = self.items.last_mut() {
+            last.meta.key = Some(key);
         }
     }
 
     pub(crate) const fn is_empty(&self) -> bool {
-        self.count == 0
+        self.items.is_empty()
     }
 
     pub(crate) const fn len(&self) -> usize {
-        self.count
+        self.items.len()
     }
 
     /// The candidates of `kind` that the `key`th key may match.
     pub(crate) fn for_key(&self, key: usize, kind: Kind) -> impl Iterator<Item = &[u8]> {
-        self.slots
+        self.items
             .iter()
-            .zip(&self.meta)
-            .take(self.count)
-            .filter(move |(_, meta)| {
-                meta.kind == kind && meta.key.is_none_or(|tied| usize::from(tied) == key)
+            .filter(move |item| {
+                item.meta.kind == kind && item.meta.key.is_none_or(|tied| usize::from(tied) == key)
             })
-            .filter_map(|(slot, meta)| slot.get(..usize::from(meta.len)))
+            .map(Candidate::bytes)
     }
 }
 
