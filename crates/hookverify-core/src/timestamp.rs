@@ -97,7 +97,10 @@ impl TimestampFormat {
 /// `u64::MAX` milliseconds saturate.
 pub(crate) fn millis(time: SystemTime) -> u64 {
     let since = time.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
-    u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+    since
+        .as_secs()
+        .saturating_mul(1000)
+        .saturating_add(u64::from(since.subsec_millis()))
 }
 
 /// The time `millis` after the epoch, if representable.

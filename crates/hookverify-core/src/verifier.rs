@@ -512,7 +512,7 @@ impl Inner {
     fn verified(&self, timestamp: Option<u64>, id: Option<&[u8]>, proof: Proof) -> Verified {
         Verified {
             scheme: self.scheme.shared_name(),
-            timestamp: timestamp.and_then(timestamp::time),
+            timestamp_ms: timestamp,
             id: id.map(Inline::new),
             proof,
         }
@@ -972,7 +972,8 @@ impl fmt::Debug for Verification {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Verified {
     scheme: Name,
-    timestamp: Option<SystemTime>,
+    /// Milliseconds since the epoch; made a `SystemTime` when asked for, not on every delivery.
+    timestamp_ms: Option<u64>,
     id: Option<Inline<MAX_ID_LEN>>,
     /// The key that proved it, and the MAC or signature that did: what a replay is known by.
     proof: Proof,
@@ -987,8 +988,8 @@ impl Verified {
 
     /// The signed timestamp, for schemes that have one.
     #[must_use]
-    pub const fn timestamp(&self) -> Option<SystemTime> {
-        self.timestamp
+    pub fn timestamp(&self) -> Option<SystemTime> {
+        self.timestamp_ms.and_then(timestamp::time)
     }
 
     /// The signed message id, for schemes that have one (`webhook-id` for Standard Webhooks,
@@ -1014,7 +1015,7 @@ impl fmt::Debug for Verified {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verified")
             .field("scheme", &self.scheme.as_str())
-            .field("timestamp", &self.timestamp)
+            .field("timestamp", &self.timestamp_ms.and_then(timestamp::time))
             .field("id", &self.id())
             .field("secret_index", &self.proof.key)
             .finish()

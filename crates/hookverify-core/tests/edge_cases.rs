@@ -536,6 +536,32 @@ fn standard_webhooks_passes_over_a_junk_entry_beside_a_good_one() {
     assert!(verified.is_ok(), "{verified:?}");
 }
 
+/// A lone well-formed entry is read without splitting (the fast path); the same entry with
+/// spaces around it, or beside an unprintable one, is read entry by entry as before.
+#[test]
+fn standard_webhooks_reads_a_lone_entry_like_a_list_of_one() {
+    let verifier = Verifier::standard_webhooks("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+    let good = "v1,YvZ0WbZa1/aSr6rYI+WcCNp6iQc1VGsNE8L2cBNlvT4=";
+    let verify = |value: &str| {
+        let headers = [
+            ("webhook-id", "msg_1"),
+            ("webhook-timestamp", "1700000000"),
+            ("webhook-signature", value),
+        ];
+        verifier.verify(&headers, br#"{"id":"evt_1"}"#, at(1_700_000_000))
+    };
+    assert!(verify(good).is_ok());
+    assert!(verify(&format!("  {good}\t")).is_ok());
+    assert!(verify(&format!("{good}  v1a,AAAA")).is_ok());
+    let err = verify(&format!("{good} v2,\u{7f}")).unwrap_err();
+    assert_eq!(malformed(&err), Malformation::NotAscii);
+    let tampered = good.replace("YvZ0", "YvZ1");
+    assert_eq!(
+        verify(&tampered).unwrap_err(),
+        VerifyError::SignatureMismatch
+    );
+}
+
 #[test]
 fn standard_webhooks_rejects_seventeen_signatures() {
     let verifier = standard();

@@ -119,9 +119,28 @@ impl Family for StandardWebhooks {
                 header: self.preferred.signature.arc(),
             });
         };
-        let value = printable(&names.signature, value)?;
+        // Fast path: a value that is exactly one `v1` entry, as providers send it, is printable
+        // and has nothing to trim or split. Anything else is read entry by entry.
+        let single = value.strip_prefix(b"v1,").is_some_and(|encoded| {
+            matches!(
+                candidates.push(Encoding::Base64, encoded, 32, Kind::Tag),
+                Ok(true)
+            )
+        });
+        let value = if single {
+            value
+        } else {
+            printable(&names.signature, value)?
+        };
         let id = id_header(headers, &names.id)?;
         let timestamp = timestamp_header(headers, &names.timestamp, TimestampFormat::UnixSeconds)?;
+        let head = Head {
+            timestamp: Some(timestamp),
+            id: Some(id),
+        };
+        if single {
+            return Ok(head);
+        }
 
         let mut entries = 0usize;
         let mut undecodable = None;
@@ -161,10 +180,7 @@ impl Family for StandardWebhooks {
                 version: "v1",
             });
         }
-        Ok(Head {
-            timestamp: Some(timestamp),
-            id: Some(id),
-        })
+        Ok(head)
     }
 
     fn sign(
