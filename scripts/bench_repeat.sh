@@ -19,7 +19,7 @@ if [ "${1:-}" = "--presets" ]; then
   mkdir -p "$out"
   cargo bench -p hookverify-bench --bench presets --no-run
   for run in $(seq 1 "$runs"); do
-    cargo bench -p hookverify-bench --bench presets -- '^presets/[^/]+/256B/(primitive|hookverify)$' \
+    cargo bench -p hookverify-bench --bench presets -- '^presets/[^/]+/256B/(primitive|hookverify|lookups)$' \
       --warm-up-time 0.5 --measurement-time 1 >/dev/null 2>&1
     mkdir "$out/run-$run"
     cp -r target/criterion/presets_*_256B "$out/run-$run/"
