@@ -9,9 +9,8 @@
     )
 )]
 
-use base64_simd::{Base64, Out, STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-
 use arrayvec::ArrayVec;
+use base64_simd::{Base64, Out, STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
 use crate::mac::MAX_TAG_LEN;
 use crate::{MAX_SIGNATURES, Malformation};
@@ -170,6 +169,18 @@ struct Candidate {
 }
 
 impl Candidate {
+    /// The first `len` bytes of `bytes`, as a candidate of `kind` for any key.
+    fn new(bytes: [u8; MAX_TAG_LEN], len: usize, kind: Kind) -> Self {
+        Self {
+            bytes,
+            meta: Meta {
+                len: u8::try_from(len).unwrap_or(u8::MAX),
+                kind,
+                key: None,
+            },
+        }
+    }
+
     fn bytes(&self) -> &[u8] {
         self.bytes
             .get(..usize::from(self.meta.len))
@@ -200,39 +211,29 @@ impl<const N: usize> Candidates<N> {
         len: usize,
         kind: Kind,
     ) -> Result<bool, Malformation> {
+        // Checked first so that a full set does not decode what it cannot keep.
         if self.items.is_full() {
             return Ok(false);
         }
         let mut bytes = [0; MAX_TAG_LEN];
         encoding.decode(text, len, &mut bytes)?;
-        self.items.push(Candidate {
-            bytes,
-            meta: Meta {
-                len: u8::try_from(len).unwrap_or(u8::MAX),
-                kind,
-                key: None,
-            },
-        });
-        Ok(true)
+        Ok(self
+            .items
+            .try_push(Candidate::new(bytes, len, kind))
+            .is_ok())
     }
 
     /// Adds decoded `bytes` (at most 64) as a candidate of `kind`. Returns `false` when the set
     /// is full or the bytes are too long.
     pub(crate) fn push_bytes(&mut self, bytes: &[u8], kind: Kind) -> bool {
         let mut slot = [0; MAX_TAG_LEN];
-        let (Some(dst), false) = (slot.get_mut(..bytes.len()), self.items.is_full()) else {
+        let Some(dst) = slot.get_mut(..bytes.len()) else {
             return false;
         };
         dst.copy_from_slice(bytes);
-        self.items.push(Candidate {
-            bytes: slot,
-            meta: Meta {
-                len: u8::try_from(bytes.len()).unwrap_or(u8::MAX),
-                kind,
-                key: None,
-            },
-        });
-        true
+        self.items
+            .try_push(Candidate::new(slot, bytes.len(), kind))
+            .is_ok()
     }
 
     /// Ties the candidate added last to the `key`th key alone.

@@ -108,22 +108,29 @@ pub(crate) fn time(millis: u64) -> Option<SystemTime> {
     UNIX_EPOCH.checked_add(Duration::from_millis(millis))
 }
 
+/// Up to nineteen ASCII digits, which cannot overflow a `u64` (its largest value has twenty),
+/// so no step is checked; the caller bounds the length.
+#[inline]
+fn short_digits(text: &[u8]) -> Result<u64, Malformation> {
+    debug_assert!(text.len() < 20);
+    text.iter().try_fold(0u64, |acc, &byte| {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return Err(Malformation::InvalidTimestamp);
+        }
+        Ok(acc * 10 + u64::from(digit))
+    })
+}
+
 /// Parses an unsigned decimal timestamp: ASCII digits only, no sign, no fraction, at most
 /// `u64::MAX`.
 pub(crate) fn parse(text: &[u8]) -> Result<u64, Malformation> {
     if text.is_empty() || text.len() > 20 {
         return Err(Malformation::InvalidTimestamp);
     }
-    // Nineteen digits cannot overflow a `u64` (whose largest value has twenty), so every
-    // timestamp in use is read without checking each step; twenty digits take the checked way.
+    // Every timestamp in use has fewer than twenty digits; twenty take the checked way.
     if text.len() < 20 {
-        return text.iter().try_fold(0u64, |acc, &byte| {
-            let digit = byte.wrapping_sub(b'0');
-            if digit > 9 {
-                return Err(Malformation::InvalidTimestamp);
-            }
-            Ok(acc * 10 + u64::from(digit))
-        });
+        return short_digits(text);
     }
     text.iter().try_fold(0u64, |acc, &byte| {
         let digit = match byte {
@@ -181,7 +188,7 @@ mod rfc3339 {
             return Err(INVALID);
         }
         let digits = |from: usize, len: usize| -> Result<u64, Malformation> {
-            fixed_digits(text.get(from..from + len).ok_or(INVALID)?)
+            super::short_digits(text.get(from..from + len).ok_or(INVALID)?)
         };
         let at = |index: usize, expected: &[u8]| -> Result<(), Malformation> {
             let byte = text.get(index).ok_or(INVALID)?;
@@ -231,8 +238,8 @@ mod rfc3339 {
         let offset_seconds: i64 = match text.get(index..) {
             Some(b"Z" | b"z") => 0,
             Some([sign @ (b'+' | b'-'), h1, h2, b':', m1, m2]) => {
-                let hours = fixed_digits(&[*h1, *h2])?;
-                let minutes = fixed_digits(&[*m1, *m2])?;
+                let hours = super::short_digits(&[*h1, *h2])?;
+                let minutes = super::short_digits(&[*m1, *m2])?;
                 if hours > 23 || minutes > 59 {
                     return Err(INVALID);
                 }
@@ -252,18 +259,6 @@ mod rfc3339 {
         utc.checked_mul(1000)
             .and_then(|ms| ms.checked_add(millis))
             .ok_or(INVALID)
-    }
-
-    /// A field of two or four digits, which cannot overflow.
-    #[inline]
-    fn fixed_digits(part: &[u8]) -> Result<u64, Malformation> {
-        part.iter().try_fold(0, |acc, &byte| {
-            let digit = byte.wrapping_sub(b'0');
-            if digit > 9 {
-                return Err(INVALID);
-            }
-            Ok(acc * 10 + u64::from(digit))
-        })
     }
 
     /// `since` the epoch as `YYYY-MM-DDTHH:MM:SS[.nnnnnnnnn]Z`.
