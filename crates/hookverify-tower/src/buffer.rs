@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use bytes::{Buf as _, Bytes};
 use hookverify_core::{
-    BodyBudget, BufferedVerification, DEFAULT_MAX_BODY_SIZE, Verified, Verifier, VerifyError,
+    BodyBudget, BufferedVerification, DEFAULT_MAX_BODY_SIZE, Request, Verified, Verifier,
+    VerifyError,
 };
 use http::{HeaderMap, header};
 use http_body::Body;
@@ -45,7 +46,7 @@ impl BodyLimits {
     pub(crate) fn begin<B: Body>(
         &self,
         verifier: &Verifier,
-        head: hookverify_core::Request<'_, HeaderMap>,
+        head: Request<'_, HeaderMap>,
         body: &B,
     ) -> Result<BufferedVerification, VerifyError> {
         let announced = announced_length(head.headers()).max(body.size_hint().lower());
@@ -57,6 +58,7 @@ impl BodyLimits {
         }
     }
 
+    /// The deadline for a body whose head arrived now, if there is one.
     pub(crate) fn deadline(&self) -> Option<Sleep> {
         self.timeout.map(tokio::time::sleep)
     }
