@@ -1,4 +1,5 @@
-//! Mailgun's and Linear's signed body fields never verify arbitrary bodies.
+//! Mailgun's and Linear's signed body fields never verify arbitrary bodies, and are read
+//! without serde_json exactly as serde_json reads them.
 
 #![no_main]
 

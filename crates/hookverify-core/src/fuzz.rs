@@ -30,6 +30,16 @@ pub fn signed_message(
     Ok(seen.into_inner())
 }
 
+/// The JSON fields Mailgun and Linear read, found without `serde_json`, are what `serde_json`
+/// finds whenever the quick reader answers.
+#[allow(
+    clippy::missing_panics_doc,
+    reason = "an assertion is how a fuzz property reports a bug"
+)]
+pub fn json_fields(data: &[u8]) {
+    crate::scheme::json::check_against_serde_json(data);
+}
+
 /// Timestamps in every format: arbitrary text never panics, and what parses is written back
 /// (as the signer would) into text that parses to the same instant.
 #[allow(

@@ -437,7 +437,7 @@ impl Inner {
         let timestamp = read
             .millis
             .or_else(|| head.timestamp.map(|stamp| stamp.millis));
-        let id = read.id.as_deref().map(str::as_bytes).or(head.id);
+        let id = read.id.as_deref().or(head.id);
         Ok(self.verified(timestamp, id, proof))
     }
 

@@ -48,8 +48,8 @@ pub(crate) struct BodyFields<'b> {
     /// The timestamp, in milliseconds since the epoch; checked for freshness.
     pub(crate) millis: Option<u64>,
     /// The timestamp's text, for families that sign it as it was sent.
-    pub(crate) timestamp: Option<Cow<'b, str>>,
-    pub(crate) id: Option<Cow<'b, str>>,
+    pub(crate) timestamp: Option<Cow<'b, [u8]>>,
+    pub(crate) id: Option<Cow<'b, [u8]>>,
 }
 
 /// What the body is to a family.

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use super::content::{Content, Part, Piece};
 use super::family::{BodyFields, BodyUse, Family, Head, SignFields, SignWith, Signed};
+use super::json::{Cursor, Plain};
 use super::read::{
     header_name, id_header, malformed, present_signature, printable, required, timestamp_header,
 };
@@ -337,14 +338,21 @@ struct LinearBody {
 
 /// The millisecond timestamp of a Linear body.
 fn linear_millis(body: &[u8]) -> Result<u64, VerifyError> {
-    let not_an_object = VerifyError::MalformedBody {
-        expected: "a JSON object",
-    };
     // serde reads a struct from a JSON array too; Linear sends objects.
     if body.trim_ascii_start().first() != Some(&b'{') {
-        return Err(not_an_object);
+        return Err(VerifyError::MalformedBody {
+            expected: "a JSON object",
+        });
     }
-    let parsed: LinearBody = serde_json::from_slice(body).map_err(|_| not_an_object)?;
+    plain_linear_millis(body).unwrap_or_else(|| serde_linear_millis(body))
+}
+
+/// Linear's timestamp, read by `serde_json`.
+pub(super) fn serde_linear_millis(body: &[u8]) -> Result<u64, VerifyError> {
+    let parsed: LinearBody =
+        serde_json::from_slice(body).map_err(|_| VerifyError::MalformedBody {
+            expected: "a JSON object",
+        })?;
     let field = LINEAR_TIMESTAMP;
     let value = parsed
         .timestamp
@@ -354,6 +362,33 @@ fn linear_millis(body: &[u8]) -> Result<u64, VerifyError> {
         field,
         problem: Malformation::InvalidTimestamp,
     })
+}
+
+/// Linear's timestamp, found without `serde_json` when the body is plain (see
+/// [`json`](super::json)); `None` when `serde_json` must decide.
+pub(super) fn plain_linear_millis(body: &[u8]) -> Option<Result<u64, VerifyError>> {
+    let mut millis = None;
+    let mut seen = false;
+    let mut json = Cursor::new(body);
+    json.members(|json, key| {
+        if key != LINEAR_TIMESTAMP.as_bytes() {
+            return json.skip();
+        }
+        // `serde_json` refuses a repeated field.
+        if std::mem::replace(&mut seen, true) {
+            return None;
+        }
+        millis = match json.plain()? {
+            Plain::Null => None,
+            Plain::Digits(digits) => Some(crate::timestamp::parse(digits).ok()?),
+            Plain::Text(_) => return None,
+        };
+        Some(())
+    })?;
+    json.end()?;
+    Some(millis.ok_or(VerifyError::MissingField {
+        field: LINEAR_TIMESTAMP,
+    }))
 }
 
 /// `body`, a JSON object, with `field` set to the number `value`.

@@ -15,6 +15,7 @@ mod box_signatures;
 mod content;
 pub(crate) mod family;
 mod header;
+pub(crate) mod json;
 mod keyed_list;
 mod mailgun;
 mod presets;

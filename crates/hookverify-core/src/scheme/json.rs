@@ -1,0 +1,572 @@
+//! The few JSON fields a body-shaped scheme needs (Mailgun's `signature` object, Linear's
+//! `webhookTimestamp`), found in one pass over the body without building anything.
+//!
+//! `serde_json` is the reference: each scheme reads its fields with `serde_json`, and asks this
+//! reader first only because the one pass costs a fraction of `serde_json`'s (which checks and
+//! keeps every key it meets; `BENCHMARKS.md` has the measurement). This reader answers only
+//! for the plain bodies providers send and gives up (`None`) on anything else: an escape or a
+//! non-ASCII byte in a key or a wanted value, nesting deeper than [`MAX_DEPTH`], a repeated
+//! wanted field, anything that is not JSON. The scheme then asks `serde_json`, whose verdict
+//! stands. So this reader must never accept what `serde_json` would refuse, nor read a field
+//! differently; `__fuzz::json_fields` and the tests below compare the two on arbitrary bodies.
+//!
+//! Like `serde_json` skipping an ignored value, it checks the grammar of every value it skips
+//! but not the UTF-8 of skipped strings.
+
+/// Containers nested deeper than this inside a skipped value are left to `serde_json` (which
+/// skips them with a growing stack); one bit per level is kept here.
+const MAX_DEPTH: u32 = u64::BITS;
+
+/// A position in a JSON text.
+pub(crate) struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+/// A wanted value, as written: a string of ASCII without escapes, or a number made of digits
+/// only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Plain<'a> {
+    Null,
+    Text(&'a [u8]),
+    Digits(&'a [u8]),
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) const fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, at: 0 }
+    }
+
+    /// The next byte that is not JSON whitespace, left unread.
+    fn peek(&mut self) -> Option<u8> {
+        // Compact JSON has none.
+        let byte = *self.bytes.get(self.at)?;
+        if byte > b' ' {
+            return Some(byte);
+        }
+        while let Some(&byte) = self.bytes.get(self.at) {
+            if !matches!(byte, b' ' | b'\n' | b'\r' | b'\t') {
+                return Some(byte);
+            }
+            self.at += 1;
+        }
+        None
+    }
+
+    /// Reads `byte`, after any whitespace.
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// The end of the text: nothing but whitespace is left.
+    pub(crate) fn end(mut self) -> Option<()> {
+        self.peek().is_none().then_some(())
+    }
+
+    /// Reads the members of an object, handing each plain key to `member` with the cursor at
+    /// its value, which `member` must read (or [`skip`](Self::skip)).
+    pub(crate) fn members(
+        &mut self,
+        mut member: impl FnMut(&mut Self, &'a [u8]) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            self.eat(b'"')?;
+            let key = self.plain_string()?;
+            self.eat(b':')?;
+            member(self, key)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Whether the next value is an object (left unread, for [`members`](Self::members)).
+    pub(crate) fn at_object(&mut self) -> bool {
+        self.peek() == Some(b'{')
+    }
+
+    /// Reads `null`, a string without escapes, or a number made of digits only.
+    pub(crate) fn plain(&mut self) -> Option<Plain<'a>> {
+        match self.peek()? {
+            b'n' => self.literal(b"null").map(|()| Plain::Null),
+            b'"' => {
+                self.at += 1;
+                self.plain_string().map(Plain::Text)
+            }
+            b'0'..=b'9' => {
+                let start = self.at;
+                self.number()?;
+                let text = self.bytes.get(start..self.at)?;
+                let digits = text.iter().all(u8::is_ascii_digit);
+                // Nineteen digits always fit a `u64`, as serde_json would read them.
+                (digits && text.len() <= 19).then_some(Plain::Digits(text))
+            }
+            _ => None,
+        }
+    }
+
+    /// Skips one value of any kind, checking its grammar.
+    pub(crate) fn skip(&mut self) -> Option<()> {
+        // One bit per open container, set for an object.
+        let mut open: u64 = 0;
+        let mut depth = 0;
+        loop {
+            // A value starts here.
+            match self.peek()? {
+                opening @ (b'{' | b'[') => {
+                    self.at += 1;
+                    let object = opening == b'{';
+                    let closing = if object { b'}' } else { b']' };
+                    if self.eat(closing).is_none() {
+                        if depth == MAX_DEPTH {
+                            return None;
+                        }
+                        open = open << 1 | u64::from(object);
+                        depth += 1;
+                        if object {
+                            self.key()?;
+                        }
+                        continue;
+                    }
+                }
+                b'"' => {
+                    self.at += 1;
+                    self.string()?;
+                }
+                b'-' | b'0'..=b'9' => self.number()?,
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                _ => return None,
+            }
+            // A value ended: close containers until one has another element.
+            loop {
+                if depth == 0 {
+                    return Some(());
+                }
+                let object = open & 1 == 1;
+                match self.peek()? {
+                    b',' => {
+                        self.at += 1;
+                        if object {
+                            self.key()?;
+                        }
+                        break;
+                    }
+                    b'}' if object => {}
+                    b']' if !object => {}
+                    _ => return None,
+                }
+                self.at += 1;
+                open >>= 1;
+                depth -= 1;
+            }
+        }
+    }
+
+    /// A skipped object's key and its colon.
+    fn key(&mut self) -> Option<()> {
+        self.eat(b'"')?;
+        self.string()?;
+        self.eat(b':')
+    }
+
+    /// The rest of a string whose opening quote was read, escapes checked as `serde_json`
+    /// checks a string it skips.
+    fn string(&mut self) -> Option<()> {
+        loop {
+            let rest = self.bytes.get(self.at..)?;
+            self.at += special::<false>(rest);
+            match self.bytes.get(self.at)? {
+                b'"' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                b'\\' => {
+                    let escape = *self.bytes.get(self.at + 1)?;
+                    self.at += 2;
+                    match escape {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                        b'u' => {
+                            let hex = self.bytes.get(self.at..self.at + 4)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return None;
+                            }
+                            self.at += 4;
+                        }
+                        _ => return None,
+                    }
+                }
+                // A control character.
+                _ => return None,
+            }
+        }
+    }
+
+    /// The rest of a string whose opening quote was read, which must be printable ASCII without
+    /// escapes; its text.
+    fn plain_string(&mut self) -> Option<&'a [u8]> {
+        let start = self.at;
+        let rest = self.bytes.get(start..)?;
+        // Stops at a non-ASCII byte too, which is not a quote.
+        let end = start + special::<true>(rest);
+        if self.bytes.get(end) != Some(&b'"') {
+            return None;
+        }
+        let text = self.bytes.get(start..end)?;
+        self.at = end + 1;
+        Some(text)
+    }
+
+    /// A number, in JSON's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    fn number(&mut self) -> Option<()> {
+        if self.bytes.get(self.at) == Some(&b'-') {
+            self.at += 1;
+        }
+        match self.bytes.get(self.at)? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.bytes.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            self.some_digits()?;
+        }
+        if matches!(self.bytes.get(self.at), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.bytes.get(self.at), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            self.some_digits()?;
+        }
+        Some(())
+    }
+
+    fn digits(&mut self) {
+        while self.bytes.get(self.at).is_some_and(u8::is_ascii_digit) {
+            self.at += 1;
+        }
+    }
+
+    fn some_digits(&mut self) -> Option<()> {
+        let start = self.at;
+        self.digits();
+        (self.at > start).then_some(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let rest = self.bytes.get(self.at..)?;
+        rest.starts_with(word).then(|| self.at += word.len())
+    }
+}
+
+/// The length of the run of `bytes` before the first quote, backslash or control character
+/// (or byte above ASCII, if `NON_ASCII`), looked for eight bytes at a time: a webhook's long
+/// strings are crossed in a few steps, and its many short ones in one.
+fn special<const NON_ASCII: bool>(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH_BITS: u64 = ONES << 7;
+    // The high bit of each byte of `word` that is zero, exactly for the lowest such byte (a
+    // borrow only runs past a zero byte).
+    let zeros = |word: u64| word.wrapping_sub(ONES) & !word & HIGH_BITS;
+    let flagged = |word: u64| {
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS;
+        let high = if NON_ASCII { word & HIGH_BITS } else { 0 };
+        control
+            | high
+            | zeros(word ^ (ONES * u64::from(b'"')))
+            | zeros(word ^ (ONES * u64::from(b'\\')))
+    };
+    // Without short circuits, which would keep the loop below from being vectorized.
+    #[expect(
+        clippy::needless_bitwise_bool,
+        reason = "a branch per byte defeats vectorizing"
+    )]
+    let is_special =
+        |byte: u8| (byte < 0x20) | (byte == b'"') | (byte == b'\\') | (NON_ASCII & (byte >= 0x80));
+    // Where the first one is in a few bytes, a word at a time.
+    let in_words = |bytes: &[u8]| {
+        let (words, tail) = bytes.as_chunks::<8>();
+        for (index, word) in words.iter().enumerate() {
+            let found = flagged(u64::from_le_bytes(*word));
+            if found != 0 {
+                return index * 8 + (found.trailing_zeros() / 8) as usize;
+            }
+        }
+        let at = words.len() * 8;
+        at + tail
+            .iter()
+            .position(|&byte| is_special(byte))
+            .unwrap_or(tail.len())
+    };
+    // Most keys and many values end within the first word.
+    let Some((first, rest)) = bytes.split_first_chunk::<8>() else {
+        return in_words(bytes);
+    };
+    let found = flagged(u64::from_le_bytes(*first));
+    if found != 0 {
+        return (found.trailing_zeros() / 8) as usize;
+    }
+    // Then whether sixteen bytes hold one, a loop the compiler turns into vector compares.
+    let (chunks, tail) = rest.as_chunks::<16>();
+    for (index, chunk) in chunks.iter().enumerate() {
+        if chunk
+            .iter()
+            .fold(false, |found, &byte| found | is_special(byte))
+        {
+            return 8 + index * 16 + in_words(chunk);
+        }
+    }
+    bytes.len() - tail.len() + in_words(tail)
+}
+
+/// Checks that this reader and `serde_json` read `body` alike wherever this reader answers, for
+/// Mailgun's fields and Linear's timestamp; panics if not.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn check_against_serde_json(body: &[u8]) {
+    if let Some(found) = super::mailgun::read_plain_json(body) {
+        let reference = super::mailgun::read_json(body);
+        assert_eq!(Ok(&found), reference.as_ref(), "Mailgun's fields");
+    }
+    if let Some(millis) = super::header::plain_linear_millis(body) {
+        let reference = super::header::serde_linear_millis(body);
+        assert_eq!(millis, reference, "Linear's timestamp");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether the cursor skips `text` as one whole value.
+    fn skips(text: &str) -> bool {
+        let mut cursor = Cursor::new(text.as_bytes());
+        cursor.skip().is_some() && cursor.end().is_some()
+    }
+
+    fn serde_accepts(text: &str) -> bool {
+        serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    }
+
+    #[test]
+    fn skips_what_serde_json_skips() {
+        for text in [
+            "0",
+            "-0",
+            "-12.5e+3",
+            "1E9",
+            "true",
+            "null",
+            r#""a\"b\\c\/\b\f\n\r\t\u00e9""#,
+            "\"caf\u{e9}\"",
+            "[]",
+            "{}",
+            " [ 1 , { \"a\" : [ ] , \"b\" : { } } ] ",
+            r#"{"a":{"b":{"c":[[[["deep"]]]]}}}"#,
+        ] {
+            assert!(serde_accepts(text), "{text}");
+            assert!(skips(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_serde_json_refuses() {
+        for text in [
+            "",
+            "01",
+            "-",
+            "1.",
+            "1e",
+            ".5",
+            "+1",
+            "tru",
+            "nul",
+            "\"a",
+            "\"\\x\"",
+            "\"\\u00g0\"",
+            "\"a\u{1}\"",
+            "[1,]",
+            "{\"a\":1,}",
+            "{\"a\"}",
+            "{1:2}",
+            "[1 2]",
+            "{\"a\":1]",
+            "[}",
+            "1 2",
+            "\u{c}1",
+        ] {
+            assert!(!serde_accepts(text), "{text}");
+            assert!(!skips(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn gives_up_beyond_its_depth() {
+        let nested = |depth: usize| format!("{}0{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(skips(&nested(MAX_DEPTH as usize)));
+        assert!(!skips(&nested(MAX_DEPTH as usize + 1)));
+        assert!(serde_accepts(&nested(MAX_DEPTH as usize + 1)));
+    }
+
+    /// The first byte [`special`] stops at, one byte at a time.
+    fn first_special(bytes: &[u8], non_ascii: bool) -> usize {
+        bytes
+            .iter()
+            .position(|&b| b < 0x20 || b == b'"' || b == b'\\' || non_ascii && b >= 0x80)
+            .unwrap_or(bytes.len())
+    }
+
+    #[test]
+    fn finds_every_special_byte_in_every_position() {
+        for len in 0..=24 {
+            for at in 0..len {
+                for byte in 0..=u8::MAX {
+                    let mut bytes = vec![b'x'; len];
+                    bytes[at] = byte;
+                    assert_eq!(special::<false>(&bytes), first_special(&bytes, false));
+                    assert_eq!(special::<true>(&bytes), first_special(&bytes, true));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reads_plain_values_and_members() {
+        let mut cursor = Cursor::new(br#" { "a" : "x" , "b":123, "c":null, "d":[1] } "#);
+        let mut seen = Vec::new();
+        cursor
+            .members(|cursor, key| {
+                if key == b"d" {
+                    return cursor.skip();
+                }
+                seen.push((key, cursor.plain()?));
+                Some(())
+            })
+            .unwrap();
+        assert!(cursor.end().is_some());
+        assert_eq!(
+            seen,
+            [
+                (&b"a"[..], Plain::Text(b"x")),
+                (b"b", Plain::Digits(b"123")),
+                (b"c", Plain::Null)
+            ]
+        );
+        for value in [
+            r#""\u0041""#,
+            "\"\u{e9}\"",
+            "1.5",
+            "-1",
+            "12345678901234567890",
+            "true",
+        ] {
+            assert_eq!(Cursor::new(value.as_bytes()).plain(), None, "{value}");
+        }
+    }
+
+    /// Bodies shaped like Mailgun's and Linear's: the fields they read at the top, in a
+    /// `signature` object or deeper, of every kind, escaped or not, repeated, spaced out, and
+    /// sometimes broken by one byte.
+    fn bodies() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        // Mostly the keys that are read; now and then an escaped or non-ASCII one.
+        let key = || {
+            prop_oneof![
+                8 => prop::sample::select(vec![
+                    "signature",
+                    "timestamp",
+                    "token",
+                    "parent-signature",
+                    "webhookTimestamp",
+                    "x",
+                ]),
+                1 => prop::sample::select(vec!["sig\\u006eature", "caf\u{e9}"]),
+            ]
+        };
+        let object = |members: Vec<(&str, String)>| {
+            let members: Vec<String> = members
+                .into_iter()
+                .map(|(key, value)| format!("\"{key}\" : {value}"))
+                .collect();
+            format!("{{ {} }}", members.join(",\n"))
+        };
+        // Mostly what providers send: hex and digits.
+        let plain = prop_oneof![
+            "[0-9a-f]{0,8}".prop_map(|text| format!("\"{text}\"")),
+            any::<u64>().prop_map(|n| n.to_string()),
+        ];
+        let scalar = prop_oneof![
+            Just("null".to_owned()),
+            Just("true".to_owned()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|n| serde_json::to_string(&n).unwrap_or_default()),
+            prop::sample::select(vec!["0", "01", "-0", "1e3", "1.5", "99999999999999999999"])
+                .prop_map(str::to_owned),
+            "[ -~\u{e9}\u{1}]{0,12}".prop_map(|text| serde_json::to_string(&text).unwrap()),
+            prop::sample::select(vec![r#""\u0041""#, r#""\ud800""#, r#""a\"b""#, r#""\x""#])
+                .prop_map(str::to_owned),
+        ];
+        let value = scalar.clone().prop_recursive(3, 16, 4, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|items| format!("[{}]", items.join(","))),
+                prop::collection::vec((key(), inner), 0..4).prop_map(object),
+            ]
+        });
+        let field = prop_oneof![6 => plain.clone(), 1 => scalar.clone()];
+        let signature = prop::collection::vec((key(), field), 0..6).prop_map(object);
+        let member = (key(), prop_oneof![plain.clone(), scalar, value]);
+        let members = move || prop::collection::vec(member.clone(), 0..3);
+        let body = (
+            members(),
+            prop::option::weighted(0.8, signature),
+            prop::option::weighted(0.8, plain),
+            members(),
+        )
+            .prop_map(move |(before, signature, timestamp, after)| {
+                let wanted = [("signature", signature), ("webhookTimestamp", timestamp)];
+                let wanted = wanted
+                    .into_iter()
+                    .filter_map(|(key, value)| Some((key, value?)));
+                object(before.into_iter().chain(wanted).chain(after).collect())
+            });
+        let change = prop::option::weighted(0.2, any::<(prop::sample::Index, u8)>());
+        (body, change).prop_map(|(text, change)| {
+            let mut bytes = text.into_bytes();
+            if let Some((index, byte)) = change {
+                let at = index.index(bytes.len());
+                bytes[at] = byte;
+            }
+            bytes
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+
+        #[test]
+        fn finds_the_first_special_byte(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![0u8, 0x1f, 0x20, b'!', b'"', b'#', b'\\', 0x7f, 0x80, 0xff]),
+                0..40,
+            ),
+        ) {
+            proptest::prop_assert_eq!(special::<false>(&bytes), first_special(&bytes, false));
+            proptest::prop_assert_eq!(special::<true>(&bytes), first_special(&bytes, true));
+        }
+
+        #[test]
+        fn reads_as_serde_json_does(body in bodies()) {
+            check_against_serde_json(&body);
+        }
+    }
+}
