@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use arrayvec::ArrayVec;
+
 use crate::BufferedVerification;
 use crate::handshake::Handshakes;
 use crate::key::{Key, Keyring, Proof, Running};
@@ -1029,32 +1031,26 @@ struct Stamp {
     millis: u64,
 }
 
-/// Up to `N` bytes of printable ASCII stored inline, so that verification never allocates.
+/// Up to `N` bytes of printable ASCII stored inline, so that verification never allocates
+/// (and only the bytes there are copied: nothing is zeroed).
 #[derive(Clone, PartialEq, Eq)]
-struct Inline<const N: usize> {
-    bytes: [u8; N],
-    len: usize,
-}
+struct Inline<const N: usize>(ArrayVec<u8, N>);
 
 impl<const N: usize> Inline<N> {
     /// Copies `text`, which the parsers have already bounded to `N` bytes of printable ASCII;
     /// anything beyond `N` is cut.
     fn new(text: &[u8]) -> Self {
-        let mut bytes = [0; N];
-        let len = text.len().min(N);
-        if let (Some(dst), Some(src)) = (bytes.get_mut(..len), text.get(..len)) {
-            dst.copy_from_slice(src);
-        }
-        Self { bytes, len }
+        let text = text.get(..N).unwrap_or(text);
+        Self(ArrayVec::try_from(text).unwrap_or_default())
     }
 
     fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
+        &self.0
     }
 
     fn as_str(&self) -> &str {
         // Printable ASCII is UTF-8; the fallback is unreachable.
-        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
