@@ -79,16 +79,18 @@
 //! - **Bounds.** Header values are limited to [`MAX_HEADER_LEN`] bytes, signature lists to
 //!   [`MAX_SIGNATURES`] entries and ids to [`MAX_ID_LEN`] bytes; a repeated signature header is
 //!   rejected. Body size limits belong to the adapters, which reject oversized bodies with 413.
-//! - **No panics, and no allocation for header-signed HMAC schemes.** Every request-time path
-//!   returns a [`VerifyError`]. Verifying a delivery of any preset whose signature is an HMAC
-//!   in a header allocates nothing once the verifier is built. The few that must allocate say
-//!   so: schemes that read the body whole (Twilio's sorted form parameters, Mailgun's fields,
-//!   Linear's JSON timestamp, and Box, which may need the escaped form of the body) keep it when
-//!   it is streamed through [`Verification::update`] (the adapters already hold it, so they do
-//!   not copy it); Ed25519's strict check needs the whole signed message. Schemes that sign the
-//!   URL (Square, HubSpot v3) verify one-shot without allocating when given the URL; a
-//!   streamed verification keeps a copy of it, a [`PublicUrl`] origin builds it per request,
-//!   and a mismatch names it in its error.
+//! - **No panics, and no allocation for HMAC schemes.** Every request-time path returns a
+//!   [`VerifyError`]. Verifying a delivery of any preset whose signature is an HMAC in a header
+//!   allocates nothing once the verifier is built. The few that must allocate say so: schemes
+//!   that read the body whole (Twilio's sorted form parameters, Mailgun's fields, Linear's JSON
+//!   timestamp, and Box, which may need the escaped form of the body) keep it when it is
+//!   streamed through [`Verification::update`] (the adapters already hold it, so they do not
+//!   copy it), though one-shot [`Verifier::verify`] of Twilio (a form of up to 2 KiB and 48
+//!   parameters, decoded on the stack), Mailgun and Linear (JSON without escapes in the fields
+//!   they read) allocates nothing; Ed25519's strict check needs the whole signed message.
+//!   Schemes that sign the URL (Twilio, Square, HubSpot v3) verify one-shot without allocating
+//!   when given the URL; a streamed verification keeps a copy of it, a [`PublicUrl`] origin
+//!   builds it per request, and a mismatch names it in its error.
 //!
 //! # MSRV
 //!

@@ -21,8 +21,9 @@
 //! adapters hand over the URL the provider called (see [`Request`]), and a second, looser match
 //! would only widen what verifies.
 
-use std::borrow::Cow;
+use std::ops::Range;
 
+use arrayvec::ArrayVec;
 use sha2::{Digest as _, Sha256};
 
 use super::content::{Content, Fields};
@@ -118,24 +119,20 @@ impl Family for Twilio {
         let url = std::str::from_utf8(fields.url).map_err(|_| VerifyError::MissingRequestUrl)?;
         let mismatch = || VerifyError::SignatureMismatchForUrl { url: url.into() };
         let body_hash = query_value(url, "bodySHA256");
-        let params = match body_hash {
-            Some(_) => Vec::new(),
-            None => sorted_params(body).ok_or(VerifyError::MalformedBody {
-                expected: "a form of UTF-8 text",
-            })?,
-        };
-        let (without_port, with_port) = url_forms(url);
-        let mut matched = None;
-        for form in std::iter::once(without_port).chain(with_port) {
-            let message = Signable {
-                url: form,
-                params: &params,
-            };
-            if let Ok(proof) = keys.first_match(&message, candidates) {
-                matched = Some(proof);
-                break;
-            }
-        }
+        // The JSON variant signs the URL alone.
+        let form = if body_hash.is_some() { &[][..] } else { body };
+        // The URL as given is one of the two forms Twilio may have signed; the other is made
+        // only when it does not match.
+        let forms = std::iter::once([url, "", ""])
+            .chain(std::iter::once_with(|| other_form(url)).flatten());
+        let matched = with_form(form, |params| {
+            forms
+                .into_iter()
+                .find_map(|url| keys.first_match(&Signable { url, params }, candidates).ok())
+        })
+        .ok_or(VerifyError::MalformedBody {
+            expected: "a form of UTF-8 text",
+        })?;
         let proof = matched.ok_or_else(mismatch)?;
         if let Some(expected) = body_hash {
             // The JSON variant: the URL is signed, and it carries the body's hash.
@@ -157,18 +154,22 @@ impl Family for Twilio {
         if fields.url.is_empty() {
             return Err(SignError::MissingUrl);
         }
-        let params = match query_value(fields.url, "bodySHA256") {
-            Some(_) => Vec::new(),
-            None => sorted_params(body).ok_or(SignError::UnsignableBody {
-                expected: "a form of UTF-8 text",
-            })?,
+        let form = match query_value(fields.url, "bodySHA256") {
+            Some(_) => &[][..],
+            None => body,
         };
-        let mut message = Vec::new();
-        Signable {
-            url: [fields.url, "", ""],
-            params: &params,
-        }
-        .write_into(&mut message);
+        let message = with_form(form, |params| {
+            let mut message = Vec::new();
+            Signable {
+                url: [fields.url, "", ""],
+                params,
+            }
+            .write_into(&mut message);
+            message
+        })
+        .ok_or(SignError::UnsignableBody {
+            expected: "a form of UTF-8 text",
+        })?;
         let signature = Encoding::Base64.encode(&(with.sign)(&message));
         Ok(Signed {
             headers: vec![(self.signature.as_str().to_owned(), signature)],
@@ -180,7 +181,7 @@ impl Family for Twilio {
 /// What Twilio signs: the URL (in pieces), then each parameter's name and value.
 struct Signable<'a> {
     url: [&'a str; 3],
-    params: &'a [(Cow<'a, str>, Cow<'a, str>)],
+    params: Params<'a>,
 }
 
 impl Message for Signable<'_> {
@@ -188,69 +189,194 @@ impl Message for Signable<'_> {
         for piece in self.url {
             update(piece.as_bytes());
         }
-        for (name, value) in self.params {
-            update(name.as_bytes());
-            update(value.as_bytes());
+        for param in self.params.iter() {
+            update(param);
         }
     }
 }
 
-/// The body's form parameters, decoded, sorted by name and then value, duplicates dropped;
-/// `None` when one does not decode to UTF-8 text (Twilio sends UTF-8, and a lossy decoding
-/// would let different bodies sign the same).
-fn sorted_params(body: &[u8]) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
-    // Checked once: every component is then a `str` (split at ASCII bytes), and only what
-    // percent-decoding produces needs checking again.
-    let body = std::str::from_utf8(body).ok()?;
+/// Forms that decode to up to this many bytes are decoded on the stack, as Twilio's are (an
+/// SMS webhook's twenty-odd parameters take under a kilobyte); bigger ones on the heap.
+const INLINE_FORM: usize = 2048;
+
+/// And forms of up to this many parameters.
+const INLINE_PARAMS: usize = 48;
+
+/// A parameter: where its name starts, where its value starts, and where the value ends, in
+/// the decoded form (which holds each name just before its value).
+type Param = [usize; 3];
+
+/// The parameters of a form, sorted by name and then value.
+#[derive(Clone, Copy)]
+struct Params<'a> {
+    /// The decoded form, UTF-8 text: every name and value, back to back.
+    text: &'a [u8],
+    sorted: &'a [Param],
+}
+
+impl<'a> Params<'a> {
+    /// Each parameter's name followed by its value, duplicates dropped.
+    fn iter(self) -> impl Iterator<Item = &'a [u8]> {
+        let mut previous = None;
+        self.sorted.iter().filter_map(move |&param| {
+            let pair = name_and_value(self.text, param);
+            let repeated = previous.replace(pair) == Some(pair);
+            (!repeated).then(|| self.text.get(param[0]..param[2]).unwrap_or_default())
+        })
+    }
+}
+
+/// The name and the value of `param`, in the decoded form `text`.
+fn name_and_value(text: &[u8], [name, value, end]: Param) -> (&[u8], &[u8]) {
+    let piece = |start, end| text.get(start..end).unwrap_or_default();
+    (piece(name, value), piece(value, end))
+}
+
+/// Calls `with` on the parameters of `body` (a form), decoded and sorted by name and then
+/// value; `None` when one does not decode to UTF-8 text (Twilio sends UTF-8, and a lossy
+/// decoding would let different bodies sign the same).
+fn with_form<R>(body: &[u8], with: impl FnOnce(Params<'_>) -> R) -> Option<R> {
+    let mut text = ArrayVec::<u8, INLINE_FORM>::new();
+    let mut params = ArrayVec::<Param, INLINE_PARAMS>::new();
+    if decode_form(body, &mut text, &mut params).is_some() {
+        return sort(&text, &mut params).map(with);
+    }
+    // Too big for the stack: decoding never lengthens, so this does not fail.
+    let mut text = Vec::with_capacity(body.len());
     let mut params = Vec::new();
-    for pair in split_ascii(body, b'&').filter(|pair| !pair.is_empty()) {
-        let (name, value) = match memchr::memchr(b'=', pair.as_bytes()) {
-            Some(at) => (pair.get(..at)?, pair.get(at + 1..)?),
-            None => (pair, ""),
+    decode_form(body, &mut text, &mut params)?;
+    sort(&text, &mut params).map(with)
+}
+
+/// Where a form is decoded to: arrays on the stack, or vectors.
+trait Sink<T> {
+    /// Appends `items`; `None` when they do not fit.
+    fn append(&mut self, items: &[T]) -> Option<()>;
+}
+
+impl<T: Copy, const N: usize> Sink<T> for ArrayVec<T, N> {
+    fn append(&mut self, items: &[T]) -> Option<()> {
+        self.try_extend_from_slice(items).ok()
+    }
+}
+
+impl<T: Copy> Sink<T> for Vec<T> {
+    fn append(&mut self, items: &[T]) -> Option<()> {
+        self.extend_from_slice(items);
+        Some(())
+    }
+}
+
+/// Decodes every parameter of `body` into `text`, and where each name and value went into
+/// `params`; `None` when either is full. An empty parameter is skipped; the first `=` of a
+/// parameter ends its name; `+` is a space, `%` and two hex digits a byte, and any other `%`
+/// stays as it is (as `percent-encoding` and Python's `unquote` do).
+///
+/// Each `&`, `=` and escape is looked for once, over the rest of the body rather than piece by
+/// piece: `memchr` is quick over long haystacks, not over a parameter's few bytes.
+fn decode_form(
+    body: &[u8],
+    text: &mut (impl Sink<u8> + AsRef<[u8]>),
+    params: &mut impl Sink<Param>,
+) -> Option<()> {
+    let mut equals = Ahead::new(body, |rest| memchr::memchr(b'=', rest));
+    let mut escapes = Ahead::new(body, |rest| memchr::memchr2(b'+', b'%', rest));
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'&', body).chain([body.len()]) {
+        if end > start {
+            let name_end = equals.from(start).min(end);
+            let name_start = text.as_ref().len();
+            decode(body, start..name_end, &mut escapes, text)?;
+            let value_start = text.as_ref().len();
+            decode(body, (name_end + 1).min(end)..end, &mut escapes, text)?;
+            params.append(&[[name_start, value_start, text.as_ref().len()]])?;
+        }
+        start = end + 1;
+    }
+    Some(())
+}
+
+/// Appends the bytes `range` of `body` to `text`, decoded; `escapes` finds each `+` and `%`.
+fn decode(
+    body: &[u8],
+    range: Range<usize>,
+    escapes: &mut Ahead<'_, impl Fn(&[u8]) -> Option<usize>>,
+    text: &mut impl Sink<u8>,
+) -> Option<()> {
+    let hex = |at: usize| {
+        let digit = char::from(*body.get(at)?).to_digit(16)?;
+        u8::try_from(digit).ok()
+    };
+    let mut at = range.start;
+    loop {
+        let escape = escapes.from(at).min(range.end);
+        text.append(body.get(at..escape)?)?;
+        if escape == range.end {
+            return Some(());
+        }
+        let (byte, used) = match body.get(escape) {
+            Some(b'+') => (b' ', 1),
+            // The digits are this component's: `&` and `=` are not hex digits.
+            _ => match (hex(escape + 1), hex(escape + 2)) {
+                (Some(high), Some(low)) => (high << 4 | low, 3),
+                _ => (b'%', 1),
+            },
         };
-        // Most pairs have nothing to decode: one scan of the pair tells.
-        if memchr::memchr2(b'+', b'%', pair.as_bytes()).is_none() {
-            params.push((Cow::Borrowed(name), Cow::Borrowed(value)));
-        } else {
-            params.push((decode(name)?, decode(value)?));
-        }
+        text.append(&[byte])?;
+        at = escape + used;
     }
-    params.sort_unstable();
-    params.dedup();
-    Some(params)
 }
 
-/// Splits `text` on an ASCII `separator`, found with `memchr` (`str::split` looks byte by byte
-/// for short texts, and form values can be long).
-fn split_ascii(text: &str, separator: u8) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let current = rest?;
-        if let Some(at) = memchr::memchr(separator, current.as_bytes()) {
-            rest = current.get(at + 1..);
-            current.get(..at)
-        } else {
-            rest = None;
-            Some(current)
+/// Where the next byte that `find` looks for is in a body, from a position on: looked for again
+/// only once that position is passed.
+struct Ahead<'b, F> {
+    body: &'b [u8],
+    find: F,
+    next: Option<usize>,
+}
+
+impl<'b, F: Fn(&[u8]) -> Option<usize>> Ahead<'b, F> {
+    fn new(body: &'b [u8], find: F) -> Self {
+        Self {
+            body,
+            find,
+            next: None,
         }
+    }
+
+    /// The position of the first one at or after `from`, or the body's length.
+    fn from(&mut self, from: usize) -> usize {
+        match self.next {
+            Some(next) if next >= from => next,
+            _ => {
+                let rest = self.body.get(from..).unwrap_or_default();
+                let next = (self.find)(rest).map_or(self.body.len(), |at| from + at);
+                self.next = Some(next);
+                next
+            }
+        }
+    }
+}
+
+/// Checks that the decoded form is UTF-8 text and that each name and value is text of its own,
+/// then sorts the parameters.
+fn sort<'a>(text: &'a [u8], params: &'a mut [Param]) -> Option<Params<'a>> {
+    // One check for the whole form; then a piece that does not start and end on a char
+    // boundary holds bytes that are text only with its neighbours'.
+    let whole = std::str::from_utf8(text).ok()?;
+    if !params
+        .iter()
+        .flatten()
+        .all(|&at| whole.is_char_boundary(at))
+    {
+        return None;
+    }
+    // UTF-8 sorts by code point as bytes.
+    params.sort_unstable_by(|&a, &b| name_and_value(text, a).cmp(&name_and_value(text, b)));
+    Some(Params {
+        text,
+        sorted: params,
     })
-}
-
-/// One form component: `+` is a space, `%XX` a byte, and the result must be UTF-8. Borrowed
-/// when there is nothing to decode.
-fn decode(component: &str) -> Option<Cow<'_, str>> {
-    if memchr::memchr2(b'+', b'%', component.as_bytes()).is_none() {
-        return Some(Cow::Borrowed(component));
-    }
-    // An escape never spans a `+` (not a hex digit), so the pieces between them decode alone.
-    let mut decoded = Vec::with_capacity(component.len());
-    for (index, piece) in split_ascii(component, b'+').enumerate() {
-        if index > 0 {
-            decoded.push(b' ');
-        }
-        decoded.extend(percent_encoding::percent_decode_str(piece));
-    }
-    String::from_utf8(decoded).ok().map(Cow::Owned)
 }
 
 /// The first value of `name` in the URL's query, as written.
@@ -266,16 +392,17 @@ fn query_value<'u>(url: &'u str, name: &str) -> Option<&'u str> {
     std::str::from_utf8(value).ok()
 }
 
-/// The forms of `url` Twilio may have signed: without any port, and with its port (the default
-/// one added when it has none); the second is `None` for a URL without a scheme. Each form is the
-/// URL up to its host, the port with its `:` (or nothing), and the rest.
+/// The other form of `url` Twilio may have signed (it signs the URL with or without its port):
+/// without its port when it has one, else with the default one (`:443` for `https`, `:80`
+/// otherwise); `None` for a URL without a scheme. The form is the URL up to its host, the port
+/// with its `:` (or nothing), and the rest.
 ///
 /// Every split is at an ASCII byte, so each piece is a `str` slice of `url`.
-fn url_forms(url: &str) -> ([&str; 3], Option<[&str; 3]>) {
+fn other_form(url: &str) -> Option<[&str; 3]> {
     let bytes = url.as_bytes();
     let after_scheme = match memchr::memchr(b':', bytes) {
         Some(colon) if bytes.get(colon + 1..colon + 3) == Some(b"//") => colon + 3,
-        _ => return ([url, "", ""], None),
+        _ => return None,
     };
     let rest = bytes.get(after_scheme..).unwrap_or_default();
     let authority_end =
@@ -298,14 +425,14 @@ fn url_forms(url: &str) -> ([&str; 3], Option<[&str; 3]>) {
             .unwrap_or(host_port.len()),
     };
     let host_end = after_scheme + host_start + port_at;
-    let piece = |range: std::ops::Range<usize>| url.get(range).unwrap_or_default();
+    let piece = |range: Range<usize>| url.get(range).unwrap_or_default();
     let (head, tail) = (piece(0..host_end), piece(authority_end..url.len()));
     let port = match piece(host_end..authority_end) {
         "" if piece(0..after_scheme).eq_ignore_ascii_case("https://") => ":443",
         "" => ":80",
-        port => port,
+        _ => "",
     };
-    ([head, "", tail], Some([head, port, tail]))
+    Some([head, port, tail])
 }
 
 fn split_once(bytes: &[u8], separator: u8) -> Option<(&[u8], &[u8])> {
@@ -320,9 +447,8 @@ mod tests {
     #[test]
     fn urls_are_tried_without_and_with_their_port() {
         let forms = |url| {
-            let (without, with) = url_forms(url);
-            std::iter::once(without)
-                .chain(with)
+            std::iter::once([url, "", ""])
+                .chain(other_form(url))
                 .map(|pieces| pieces.concat())
                 .collect::<Vec<_>>()
         };
@@ -336,8 +462,8 @@ mod tests {
         assert_eq!(
             forms("http://mycompany.com:1234/myapp.php"),
             [
-                "http://mycompany.com/myapp.php",
-                "http://mycompany.com:1234/myapp.php"
+                "http://mycompany.com:1234/myapp.php",
+                "http://mycompany.com/myapp.php"
             ]
         );
         assert_eq!(
@@ -349,20 +475,28 @@ mod tests {
         );
         assert_eq!(
             forms("HTTPS://[::1]:8443/hook"),
-            ["HTTPS://[::1]/hook", "HTTPS://[::1]:8443/hook"]
+            ["HTTPS://[::1]:8443/hook", "HTTPS://[::1]/hook"]
         );
         assert_eq!(forms("not a url"), ["not a url"]);
     }
 
+    /// Each parameter of `body` as its name followed by its value, in signing order.
+    fn params(body: &[u8]) -> Option<Vec<String>> {
+        with_form(body, |params| {
+            params
+                .iter()
+                .map(|param| String::from_utf8(param.to_vec()).unwrap())
+                .collect()
+        })
+    }
+
     #[test]
     fn parameters_are_sorted_by_name_then_value_without_duplicates() {
-        let params = sorted_params(
+        let flat = params(
             b"Sid=CA123&SidAccount=AC123&Digits=5678&Digits=1234&Digits=1234&Body=It%27s+amazing",
-        )
-        .unwrap();
-        let flat: Vec<String> = params.iter().map(|(k, v)| format!("{k}{v}")).collect();
+        );
         assert_eq!(
-            flat,
+            flat.unwrap(),
             [
                 "BodyIt's amazing",
                 "Digits1234",
@@ -371,11 +505,72 @@ mod tests {
                 "SidAccountAC123"
             ]
         );
-        assert!(sorted_params(b"a=%FF").is_none());
-        let decoded = sorted_params(b"a=1+%2B+2%+%zz%4").unwrap();
-        assert_eq!(decoded[0].1, "1 + 2% %zz%4");
-        assert!(sorted_params(b"a=\xff").is_none());
-        assert_eq!(sorted_params(b"&&a&b=").unwrap().len(), 2);
+        assert_eq!(params(b"a=%FF"), None);
+        assert_eq!(params(b"a=1+%2B+2%+%zz%4").unwrap(), ["a1 + 2% %zz%4"]);
+        assert_eq!(params(b"a=\xff"), None);
+        assert_eq!(params(b"&&a&b=").unwrap(), ["a", "b"]);
+        // Bytes that are UTF-8 only together, split between a name and its value.
+        assert_eq!(params(b"a%C3=%A9"), None);
+        assert_eq!(params(b"a=%C3%A9").unwrap(), ["a\u{e9}"]);
+    }
+
+    #[test]
+    fn big_forms_are_read_as_small_ones() {
+        let pairs = |count: usize, len: usize| {
+            let pairs: Vec<String> = (0..count)
+                .rev()
+                .map(|index| format!("p{index:03}={}%21", "v".repeat(len)))
+                .collect();
+            pairs.join("&").into_bytes()
+        };
+        for (count, len) in [(INLINE_PARAMS, 1), (INLINE_PARAMS + 1, 1), (4, INLINE_FORM)] {
+            let read = params(&pairs(count, len)).unwrap();
+            let expected: Vec<String> = (0..count)
+                .map(|index| format!("p{index:03}{}!", "v".repeat(len)))
+                .collect();
+            assert_eq!(read, expected);
+        }
+    }
+
+    /// Each parameter of `body`, decoded the slow way: split on `&` and the first `=`, `+` made
+    /// a space, then `percent-encoding`'s decoding.
+    fn reference(body: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let decode = |component: &[u8]| {
+            let spaced: Vec<u8> = component
+                .iter()
+                .map(|&b| if b == b'+' { b' ' } else { b })
+                .collect();
+            percent_encoding::percent_decode(&spaced).collect::<Vec<u8>>()
+        };
+        body.split(|&b| b == b'&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| match pair.iter().position(|&b| b == b'=') {
+                Some(at) => (decode(&pair[..at]), decode(&pair[at + 1..])),
+                None => (decode(pair), Vec::new()),
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// Forms decode as splitting and `percent-encoding` decode them.
+        #[test]
+        fn forms_decode_as_percent_encoding_does(
+            body in proptest::collection::vec(
+                proptest::sample::select(b"aZ0&&==++%%2bB\xc3\xa9 ".to_vec()),
+                0..40,
+            ),
+        ) {
+            let mut text = Vec::new();
+            let mut params = Vec::new();
+            decode_form(&body, &mut text, &mut params).unwrap();
+            let decoded: Vec<(Vec<u8>, Vec<u8>)> = params
+                .iter()
+                .map(|&[name, value, end]| (text[name..value].to_vec(), text[value..end].to_vec()))
+                .collect();
+            proptest::prop_assert_eq!(decoded, reference(&body));
+        }
     }
 
     #[test]
