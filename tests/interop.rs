@@ -496,8 +496,12 @@ fn the_sdk_signs_hookverify_verifies(
             );
 
             if adapter == "axum" {
-                let file = std::env::temp_dir()
-                    .join(format!("hookverify-interop-{}.body", std::process::id()));
+                // One file per harness: the Python and Node tests run side by side.
+                let file = std::env::temp_dir().join(format!(
+                    "hookverify-interop-{}-{}.body",
+                    std::process::id(),
+                    harness.name
+                ));
                 std::fs::write(&file, &body).unwrap();
                 let mut command = Command::new(cli());
                 command.args([
