@@ -38,6 +38,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next byte that is not JSON whitespace, left unread.
+    #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
         // Compact JSON has none.
         let byte = *self.bytes.get(self.at)?;
@@ -54,6 +55,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads `byte`, after any whitespace.
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.at += 1)
     }
@@ -214,6 +216,7 @@ impl<'a> Cursor<'a> {
 
     /// The rest of a string whose opening quote was read, which must be printable ASCII without
     /// escapes; its text.
+    #[inline(always)]
     fn plain_string(&mut self) -> Option<&'a [u8]> {
         let start = self.at;
         let rest = self.bytes.get(start..)?;
@@ -308,13 +311,13 @@ fn special<const NON_ASCII: bool>(bytes: &[u8]) -> usize {
             .position(|&byte| is_special(byte))
             .unwrap_or(tail.len())
     };
-    // Most keys and many values end within the first word.
-    let Some((first, rest)) = bytes.split_first_chunk::<8>() else {
+    // Most keys and many values end within the first two words.
+    let Some((head, rest)) = bytes.split_first_chunk::<16>() else {
         return in_words(bytes);
     };
-    let found = flagged(u64::from_le_bytes(*first));
-    if found != 0 {
-        return (found.trailing_zeros() / 8) as usize;
+    let at = in_words(head);
+    if at < 16 {
+        return at;
     }
     // Then whether sixteen bytes hold one, a loop the compiler turns into vector compares.
     let (chunks, tail) = rest.as_chunks::<16>();
@@ -323,7 +326,7 @@ fn special<const NON_ASCII: bool>(bytes: &[u8]) -> usize {
             .iter()
             .fold(false, |found, &byte| found | is_special(byte))
         {
-            return 8 + index * 16 + in_words(chunk);
+            return 16 + index * 16 + in_words(chunk);
         }
     }
     bytes.len() - tail.len() + in_words(tail)
