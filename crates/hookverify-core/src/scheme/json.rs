@@ -38,6 +38,10 @@ impl<'a> Cursor<'a> {
     }
 
     /// The next byte that is not JSON whitespace, left unread.
+    #[expect(
+        clippy::inline_always,
+        reason = "left to itself the compiler calls it: 100 more instructions per Mailgun body"
+    )]
     #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
         // Compact JSON has none.
@@ -55,6 +59,10 @@ impl<'a> Cursor<'a> {
     }
 
     /// Reads `byte`, after any whitespace.
+    #[expect(
+        clippy::inline_always,
+        reason = "left to itself the compiler calls it: 100 more instructions per Mailgun body"
+    )]
     #[inline(always)]
     fn eat(&mut self, byte: u8) -> Option<()> {
         (self.peek()? == byte).then(|| self.at += 1)
@@ -216,6 +224,10 @@ impl<'a> Cursor<'a> {
 
     /// The rest of a string whose opening quote was read, which must be printable ASCII without
     /// escapes; its text.
+    #[expect(
+        clippy::inline_always,
+        reason = "left to itself the compiler calls it: 100 more instructions per Mailgun body"
+    )]
     #[inline(always)]
     fn plain_string(&mut self) -> Option<&'a [u8]> {
         let start = self.at;
