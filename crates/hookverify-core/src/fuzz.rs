@@ -40,6 +40,16 @@ pub fn json_fields(data: &[u8]) {
     crate::scheme::json::check_against_serde_json(data);
 }
 
+/// Twilio's form parameters, decoded on the stack in one pass, are what `form_urlencoded`
+/// reads, sorted and without duplicates.
+#[allow(
+    clippy::missing_panics_doc,
+    reason = "an assertion is how a fuzz property reports a bug"
+)]
+pub fn twilio_form(data: &[u8]) {
+    crate::scheme::twilio::check_form_against_form_urlencoded(data);
+}
+
 /// Timestamps in every format: arbitrary text never panics, and what parses is written back
 /// (as the signer would) into text that parses to the same instant.
 #[allow(

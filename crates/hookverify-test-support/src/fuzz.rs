@@ -273,12 +273,14 @@ pub fn request_urls(data: &[u8]) {
     }
 }
 
-/// Bodies that carry signed fields (Mailgun's signature, Linear's timestamp): arbitrary bytes
-/// never panic and never verify, and the quick JSON reader finds what `serde_json` finds.
+/// Bodies that carry signed fields (Mailgun's signature, Linear's timestamp, Twilio's form):
+/// arbitrary bytes never panic and never verify, the quick JSON reader finds what `serde_json`
+/// finds, and Twilio's form reader reads what `form_urlencoded` reads.
 pub fn body_fields(data: &[u8]) {
-    hookverify_core::__fuzz::json_fields(data);
     static MAILGUN: OnceLock<Verifier> = OnceLock::new();
     static LINEAR: OnceLock<Verifier> = OnceLock::new();
+    hookverify_core::__fuzz::json_fields(data);
+    hookverify_core::__fuzz::twilio_form(data);
     let (Some(mailgun), Some(linear)) = (
         cached(&MAILGUN, || preset("mailgun")),
         cached(&LINEAR, || preset("linear")),

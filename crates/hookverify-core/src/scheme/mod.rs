@@ -22,7 +22,7 @@ mod presets;
 mod read;
 mod standard_webhooks;
 mod token;
-mod twilio;
+pub(crate) mod twilio;
 
 use std::fmt;
 use std::sync::Arc;

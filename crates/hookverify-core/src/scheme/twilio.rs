@@ -358,6 +358,39 @@ impl<'b, F: Fn(&[u8]) -> Option<usize>> Ahead<'b, F> {
     }
 }
 
+/// Checks that `with_form` reads `body` as `form_urlencoded` does (splitting on `&` and the first
+/// `=`, `+` a space, then percent-decoding), sorted and without duplicates; and that a form it
+/// refuses holds bytes that are not UTF-8 text, which `form_urlencoded` replaces. Panics if not.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn check_form_against_form_urlencoded(body: &[u8]) {
+    let mut reference: Vec<(String, String)> = form_urlencoded::parse(body)
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    reference.sort_unstable();
+    reference.dedup();
+    let read = with_form(body, |params| {
+        params
+            .iter()
+            .map(|param| String::from_utf8_lossy(param).into_owned())
+            .collect::<Vec<_>>()
+    });
+    match read {
+        Some(read) => {
+            let expected: Vec<String> = reference
+                .iter()
+                .map(|(name, value)| format!("{name}{value}"))
+                .collect();
+            assert_eq!(read, expected, "Twilio's form parameters");
+        }
+        None => assert!(
+            reference
+                .iter()
+                .any(|(name, value)| name.contains('\u{fffd}') || value.contains('\u{fffd}')),
+            "a form of UTF-8 text refused"
+        ),
+    }
+}
+
 /// Checks that the decoded form is UTF-8 text and that each name and value is text of its own,
 /// then sorts the parameters.
 fn sort<'a>(text: &'a [u8], params: &'a mut [Param]) -> Option<Params<'a>> {
@@ -553,6 +586,17 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// Whole forms read as `form_urlencoded` reads them.
+        #[test]
+        fn forms_read_as_form_urlencoded_does(
+            body in proptest::collection::vec(
+                proptest::sample::select(b"aZ0&&==++%%2bB\xc3\xa9\xff ".to_vec()),
+                0..40,
+            ),
+        ) {
+            check_form_against_form_urlencoded(&body);
+        }
 
         /// Forms decode as splitting and `percent-encoding` decode them.
         #[test]
