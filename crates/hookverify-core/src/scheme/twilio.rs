@@ -5,8 +5,9 @@
 //! As twilio-python and twilio-node do:
 //! - a parameter repeated with several values is written once per value, values sorted and
 //!   duplicates dropped;
-//! - the URL is tried as given with any port removed and with the default port added (`:443`
-//!   for `https`, `:80` otherwise) when it has none, since Twilio signs either form;
+//! - the URL is tried with its port and without, since Twilio signs either form: as given
+//!   first, then with its port removed, or with the default one added (`:443` for `https`,
+//!   `:80` otherwise) when it has none;
 //! - a URL whose query holds `bodySHA256` is the JSON variant: the HMAC covers the URL alone and
 //!   the body's SHA-256 must equal that parameter;
 //! - with `X-Twilio-Webhooks-Signature-Settings: …,algorithm=HMAC_SHA256` (Twilio's shared
@@ -16,6 +17,9 @@
 //! twilio-node sorts UTF-16 code units instead; the two orders differ only for names mixing
 //! characters beyond U+FFFF with U+E000–U+FFFF, which Twilio's own parameters never do (the
 //! interop suite found it, `tests/interop/README.md` item 5).
+//!
+//! The form is decoded in one pass into a buffer on the stack (see [`INLINE_FORM`]), so a
+//! one-shot verification does not allocate.
 //!
 //! Unlike twilio-node, the URL is not re-encoded through a URL parser when both forms fail: the
 //! adapters hand over the URL the provider called (see [`Request`]), and a second, looser match
