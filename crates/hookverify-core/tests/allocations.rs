@@ -22,7 +22,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use hookverify_core::{
     Algorithm, Encoding, Part, Request, Scheme, SignOptions, Verifier, VerifyError,
 };
-use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -125,13 +125,7 @@ fn check_one_shot_body_reader(scheme: Scheme) {
     for _ in 0..10 {
         assert!(verifier.verify(request, &body, now).is_ok(), "{name}");
     }
-    let stats = region.change();
-    assert!(
-        stats.allocations == 0 && stats.reallocations == 0,
-        "{name}: one-shot verification allocated {} times and reallocated {} times",
-        stats.allocations,
-        stats.reallocations
-    );
+    assert_none(&region.change(), &name, "one-shot verification");
     // A mismatch allocates nothing, but Twilio's names the URL it was checked against.
     let region = Region::new(GLOBAL);
     for _ in 0..10 {
@@ -181,13 +175,7 @@ fn check_one_shot_with_url(scheme: Scheme, body: &[u8]) {
         let unsigned = Request::new(&unsigned).method("POST").url(URL);
         assert!(verifier.verify(unsigned, body, now).is_err());
     }
-    let stats = region.change();
-    assert!(
-        stats.allocations == 0 && stats.reallocations == 0,
-        "{name}: one-shot verification allocated {} times and reallocated {} times",
-        stats.allocations,
-        stats.reallocations
-    );
+    assert_none(&region.change(), &name, "one-shot verification");
     // A mismatch names the URL it was checked against: that error's one string.
     let region = Region::new(GLOBAL);
     for _ in 0..10 {
@@ -283,13 +271,17 @@ fn check(scheme: Scheme, body: &[u8]) {
                 );
             }
         }
-        let stats = region.change();
-        assert!(
-            stats.allocations == 0 && stats.reallocations == 0,
-            "{name}: verification allocated {} times and reallocated {} times",
-            stats.allocations,
-            stats.reallocations
-        );
+        assert_none(&region.change(), &name, "verification");
         println!("{name}: 0 allocations in 10 rounds of every call above");
     }
+}
+
+/// Fails unless `stats` counts no allocation and no reallocation.
+fn assert_none(stats: &Stats, name: &str, what: &str) {
+    assert!(
+        stats.allocations == 0 && stats.reallocations == 0,
+        "{name}: {what} allocated {} times and reallocated {} times",
+        stats.allocations,
+        stats.reallocations
+    );
 }
