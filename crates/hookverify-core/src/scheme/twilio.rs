@@ -125,13 +125,11 @@ impl Family for Twilio {
         let body_hash = query_value(url, "bodySHA256");
         // The JSON variant signs the URL alone.
         let form = if body_hash.is_some() { &[][..] } else { body };
-        // The URL as given is one of the two forms Twilio may have signed; the other is made
-        // only when it does not match.
-        let forms = std::iter::once([url, "", ""])
-            .chain(std::iter::once_with(|| other_form(url)).flatten());
         let matched = with_form(form, |params| {
-            forms
-                .into_iter()
+            // The URL as given is one of the two forms Twilio may have signed; the other is
+            // made only when it does not match.
+            std::iter::once([url, "", ""])
+                .chain(std::iter::once_with(|| other_form(url)).flatten())
                 .find_map(|url| keys.first_match(&Signable { url, params }, candidates).ok())
         })
         .ok_or(VerifyError::MalformedBody {
