@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """Instructions per verification, under callgrind, for each preset's 256-byte delivery.
 
-    cargo bench -p hookverify-bench --bench instructions --no-run
     python3 scripts/instructions.py [PRESET...] [--markdown]
 
 Runs the `instructions` bench binary under `valgrind --tool=callgrind` at two iteration
@@ -10,6 +9,7 @@ iterations is the exact cost of one call, setup excluded. Instruction counts do 
 the machine's load, so small costs can be compared across changes. Standard library only.
 """
 
+import json
 import pathlib
 import re
 import subprocess
@@ -21,13 +21,18 @@ LOW, HIGH = 200, 1200
 
 
 def bench_binary(bench):
-    """The newest build of hookverify-bench's `bench` binary (also used by http_bench.py)."""
-    candidates = sorted((ROOT / "target" / "release" / "deps").glob(f"{bench}-*"),
-                        key=lambda path: path.stat().st_mtime)
-    candidates = [path for path in candidates if path.suffix == "" and path.is_file()]
-    if not candidates:
-        sys.exit(f"build it first: cargo bench -p hookverify-bench --bench {bench} --no-run")
-    return candidates[-1]
+    """hookverify-bench's `bench` binary, built from the tree as it is (also used by
+    http_bench.py). Cargo names the executable it built: the newest file of that name in
+    target/ could be a scratch build of other sources."""
+    command = ["cargo", "bench", "-p", "hookverify-bench", "--bench", bench, "--no-run",
+               "--message-format=json"]
+    built = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    for line in built.stdout.splitlines():
+        message = json.loads(line)
+        if (message.get("reason") == "compiler-artifact" and message.get("executable")
+                and message["target"]["name"] == bench):
+            return pathlib.Path(message["executable"])
+    sys.exit(f"cargo built no `{bench}` bench binary")
 
 
 def instructions(exe, preset, contender, iterations):

@@ -4,8 +4,7 @@
 //! setup cancels out:
 //!
 //! ```sh
-//! cargo bench -p hookverify-bench --bench instructions --no-run
-//! python3 scripts/instructions.py            # every preset; or name some
+//! python3 scripts/instructions.py            # builds this binary, then every preset; or name some
 //! ```
 //!
 //! Usage of the binary itself: `instructions PRESET hookverify|streaming|primitive ITERATIONS`, or
