@@ -111,8 +111,9 @@ fn check_one_shot_body_reader(scheme: Scheme) {
         .unwrap();
     let body = delivery.body().unwrap_or(&body).to_vec();
     let mut tampered = body.clone();
-    // A byte of the data, the event or a parameter's value: signed for Twilio and Linear; for
-    // Mailgun (which does not sign its body) the signature itself.
+    // The delivery's last hex digit, each time a signed one: in Twilio's last parameter value,
+    // Linear's `webhookTimestamp` (its keys are written sorted), Mailgun's token (its body is
+    // not signed; the timestamp and token are).
     let at = tampered
         .iter()
         .rposition(|&b| b.is_ascii_hexdigit())
