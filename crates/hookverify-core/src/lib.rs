@@ -130,7 +130,7 @@ pub use crate::budget::BodyBudget;
 pub use crate::buffer::{BufferedVerification, DEFAULT_MAX_BODY_SIZE};
 pub use crate::error::{ConfigError, Malformation, Overload, SignError, VerifyError};
 pub use crate::handshake::{Handshake, HandshakeAnswer, MAX_CHALLENGE_LEN, Notice};
-pub use crate::headers::{HeaderKey, Headers, PairValues};
+pub use crate::headers::{HeaderKey, Headers, Occurrence, PairValues};
 pub use crate::mac::Algorithm;
 pub use crate::public_key::{PublicKey, SigningKey};
 pub use crate::public_url::PublicUrl;

@@ -322,3 +322,81 @@ proptest! {
         }
     }
 }
+
+/// What a client can do to a signed header, for the header-map properties below.
+#[derive(Debug, Clone, Copy)]
+enum Edit {
+    Keep,
+    Remove,
+    Repeat,
+    RepeatOther,
+    Overlong,
+    UpperCase,
+}
+
+/// A header a client adds that is not the signed header `name` but shares its length and
+/// either its start or its last eight bytes.
+fn near_miss(name: &str, first: bool) -> String {
+    let mut bytes = name.to_ascii_lowercase().into_bytes();
+    let at = if first { 0 } else { bytes.len() - 1 };
+    bytes[at] = if bytes[at] == b'q' { b'z' } else { b'q' };
+    String::from_utf8(bytes).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// An `http::HeaderMap` is read in one pass when it is small and by hashed lookups when it
+    /// is not; both must give every verdict a list of pairs gives.
+    #[test]
+    fn a_header_map_of_any_size_reads_as_a_list_of_pairs(
+        scheme in scheme(),
+        seed in any::<[u8; 32]>(),
+        bytes in prop::collection::vec(any::<u8>(), 0..100),
+        edit in prop::sample::select(vec![
+            Edit::Keep, Edit::Remove, Edit::Repeat, Edit::RepeatOther, Edit::Overlong,
+            Edit::UpperCase,
+        ]),
+        which in any::<prop::sample::Index>(),
+        padding in 0usize..40,
+        near in any::<bool>(),
+    ) {
+        let (verifier, signer) = pair(&scheme, "secret", seed);
+        let now = 1_700_000_000;
+        let (signed, body) = sign(&signer, &body_for(&scheme, &bytes), now, "msg_1");
+        prop_assume!(!signed.is_empty());
+        let mut headers = signed.clone();
+        let edited = which.index(signed.len());
+        let (name, value) = signed[edited].clone();
+        match edit {
+            Edit::Keep => {}
+            Edit::Remove => {
+                headers.remove(edited);
+            }
+            Edit::Repeat => headers.push((name.clone(), value)),
+            Edit::RepeatOther => headers.push((name.clone(), format!("{value}0"))),
+            Edit::Overlong => headers[edited].1 = "a".repeat(hookverify_core::MAX_HEADER_LEN + 1),
+            Edit::UpperCase => headers[edited].0 = name.to_ascii_uppercase(),
+        }
+        for i in 0..padding {
+            let (name, _) = &signed[i % signed.len()];
+            headers.insert(i % (headers.len() + 1), (near_miss(name, near ^ (i % 2 == 0)), format!("{i}")));
+            headers.push((format!("x-padding-{i}"), "1".to_owned()));
+        }
+        let mut map = http::HeaderMap::new();
+        for (name, value) in &headers {
+            map.append(
+                http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                http::HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        let by_pairs = verifier
+            .verify(request(&scheme, &headers), &body, at(now))
+            .map_err(|error| error.to_string());
+        let from_map = Request::new(&map);
+        let from_map = if scheme.signs_request() { from_map.method("POST").url(URL) } else { from_map };
+        let by_map = verifier.verify(from_map, &body, at(now)).map_err(|error| error.to_string());
+        prop_assert_eq!(&by_pairs, &by_map, "{}: {:?} of {}", scheme.name(), edit, name);
+        prop_assert_eq!(by_pairs.is_ok(), matches!(edit, Edit::Keep | Edit::UpperCase));
+    }
+}

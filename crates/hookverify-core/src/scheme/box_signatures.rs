@@ -10,8 +10,8 @@
 
 use super::content::{Content, Fields, Piece};
 use super::family::{BodyUse, Family, Head, SignFields, SignWith, Signed};
-use super::read::{malformed, printable, required, timestamp_header};
-use crate::headers::{HeaderKey, unique};
+use super::read::{HeaderView, malformed, printable, required, timestamp_header};
+use crate::headers::HeaderKey;
 use crate::key::{Keyring, Proof};
 use crate::mac::Message;
 use crate::signature::{Candidates, Kind};
@@ -72,10 +72,19 @@ impl Family for BoxSignatures {
         request: &Request<'r, H>,
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError> {
-        let headers = request.headers();
+        let headers = HeaderView::new(
+            request.headers(),
+            [
+                &self.primary,
+                &self.secondary,
+                &self.version,
+                &self.algorithm,
+                &self.timestamp,
+            ],
+        );
         let mut signed = false;
         for (key, name) in [(0, &self.primary), (1, &self.secondary)] {
-            let Some(value) = unique(headers, name)? else {
+            let Some(value) = headers.unique(name)? else {
                 continue;
             };
             candidates
@@ -90,11 +99,11 @@ impl Family for BoxSignatures {
             });
         }
         for (name, expected) in [(&self.version, "1"), (&self.algorithm, "HmacSHA256")] {
-            if required(headers, name)? != expected.as_bytes() {
+            if required(&headers, name)? != expected.as_bytes() {
                 return Err(malformed(name, Malformation::UnsupportedVersion));
             }
         }
-        let timestamp = timestamp_header(headers, &self.timestamp, TimestampFormat::Rfc3339)?;
+        let timestamp = timestamp_header(&headers, &self.timestamp, TimestampFormat::Rfc3339)?;
         Ok(Head {
             timestamp: Some(timestamp),
             id: None,

@@ -21,10 +21,11 @@ use super::content::{Content, Part, Piece};
 use super::family::{BodyFields, BodyUse, Family, Head, SignFields, SignWith, Signed};
 use super::json::{Cursor, Plain};
 use super::read::{
-    header_name, id_header, malformed, present_signature, printable, required, timestamp_header,
+    HeaderView, header_name, id_header, malformed, present_signature, printable, required,
+    timestamp_header,
 };
 use super::{Name, Scheme};
-use crate::headers::{HeaderKey, unique};
+use crate::headers::HeaderKey;
 use crate::key::Primitive;
 use crate::mac::Message as _;
 use crate::signature::{Candidates, Kind};
@@ -221,12 +222,24 @@ impl Family for Header {
         request: &Request<'r, H>,
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError> {
-        let headers = request.headers();
-        let (name, value) = match (&self.alternate, unique(headers, &self.signature)?) {
+        // The names read on every delivery, in one pass where the map allows and there are
+        // several; the alternate signature name only when the main one is absent.
+        let headers = if self.version.is_none() && self.timestamp.is_none() && self.id.is_none() {
+            HeaderView::direct(request.headers())
+        } else {
+            HeaderView::new(
+                request.headers(),
+                std::iter::once(&self.signature)
+                    .chain(self.version.as_ref().map(|(name, _)| name))
+                    .chain(self.timestamp.as_ref().map(|(name, _)| name))
+                    .chain(&self.id),
+            )
+        };
+        let (name, value) = match (&self.alternate, headers.unique(&self.signature)?) {
             (_, Some(value)) => (&self.signature, value),
             (Some(alternate), None) => (
                 alternate,
-                present_signature(headers, alternate).map_err(
+                present_signature(&headers, alternate).map_err(
                     // An unsigned delivery is missing the main name, not the alternate.
                     |error| match error {
                         VerifyError::MissingSignature { .. } => VerifyError::MissingSignature {
@@ -259,16 +272,16 @@ impl Family for Header {
         }
 
         if let Some((name, expected)) = &self.version
-            && required(headers, name)? != expected.as_bytes()
+            && required(&headers, name)? != expected.as_bytes()
         {
             return Err(malformed(name, Malformation::UnsupportedVersion));
         }
         let timestamp = match &self.timestamp {
-            Some((name, format)) => Some(timestamp_header(headers, name, *format)?),
+            Some((name, format)) => Some(timestamp_header(&headers, name, *format)?),
             None => None,
         };
         let id = match &self.id {
-            Some(name) => Some(id_header(headers, name)?),
+            Some(name) => Some(id_header(&headers, name)?),
             None => None,
         };
         Ok(Head { timestamp, id })

@@ -10,7 +10,7 @@
 
 use super::content::{Content, Piece};
 use super::family::{Family, Head, SignFields, SignWith, Signed};
-use super::read::{malformed, signature, split_on, timestamp_text};
+use super::read::{HeaderView, malformed, signature, split_on, timestamp_text};
 use crate::headers::HeaderKey;
 use crate::mac::Message as _;
 use crate::signature::{Candidates, Kind};
@@ -70,7 +70,7 @@ impl Family for KeyedList {
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError> {
         let name = &self.header;
-        let value = signature(request.headers(), name)?;
+        let value = signature(&HeaderView::direct(request.headers()), name)?;
         let mut timestamp = None;
         let mut signatures = 0usize;
         let mut undecodable = None;

@@ -1,7 +1,9 @@
 //! Reading header values: the checks every family applies before trusting a byte.
 
+use arrayvec::ArrayVec;
+
 use super::family::Stamp;
-use crate::headers::{HeaderKey, unique};
+use crate::headers::{HeaderKey, Occurrence, checked, unique};
 use crate::timestamp::TimestampFormat;
 use crate::{ConfigError, Headers, MAX_ID_LEN, Malformation, VerifyError};
 
@@ -68,25 +70,80 @@ pub(crate) fn split_on(bytes: &[u8], separator: u8) -> impl Iterator<Item = &[u8
     })
 }
 
+/// The most headers a family reads from one request.
+const MAX_READ: usize = 6;
+
+/// A request's headers as a family reads them: the ones it names up front found in one pass
+/// where the map can do that cheaply ([`Headers::find_each`]), any other looked up by name.
+pub(crate) struct HeaderView<'h, H: ?Sized> {
+    headers: &'h H,
+    /// The keys found in one pass; empty when the map looks each one up.
+    keys: ArrayVec<&'h HeaderKey, MAX_READ>,
+    /// What was found for each of `keys`.
+    found: ArrayVec<Occurrence<'h>, MAX_READ>,
+}
+
+impl<'h, H: Headers + ?Sized> HeaderView<'h, H> {
+    /// The view of `headers` for a family that reads `keys` (at most six are found in one pass;
+    /// any other is looked up by name).
+    #[inline]
+    pub(crate) fn new(headers: &'h H, keys: impl IntoIterator<Item = &'h HeaderKey>) -> Self {
+        let mut view = Self::direct(headers);
+        for key in keys {
+            if view.keys.try_push(key).is_err() {
+                break;
+            }
+            view.found.push(Occurrence::Absent);
+        }
+        if !headers.find_each(&view.keys, &mut view.found) {
+            view.keys.clear();
+        }
+        view
+    }
+
+    /// The view of `headers` for a family that reads one header: it is looked up by name.
+    #[inline]
+    pub(crate) fn direct(headers: &'h H) -> Self {
+        Self {
+            headers,
+            keys: ArrayVec::new(),
+            found: ArrayVec::new(),
+        }
+    }
+
+    /// A header that must appear at most once, its length bounded.
+    #[inline]
+    pub(crate) fn unique(&self, name: &'h HeaderKey) -> Result<Option<&'h [u8]>, VerifyError> {
+        match self.keys.iter().position(|key| std::ptr::eq(*key, name)) {
+            Some(at) => checked(name, self.found[at]),
+            None => unique(self.headers, name),
+        }
+    }
+}
+
 /// A required header other than the signature, as sent.
 pub(crate) fn present<'h, H: Headers + ?Sized>(
-    headers: &'h H,
+    headers: &HeaderView<'h, H>,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
-    unique(headers, name)?.ok_or_else(|| VerifyError::MissingHeader { header: name.arc() })
+    headers
+        .unique(name)?
+        .ok_or_else(|| VerifyError::MissingHeader { header: name.arc() })
 }
 
 /// The signature header as sent; its absence means the delivery is unsigned.
 pub(crate) fn present_signature<'h, H: Headers + ?Sized>(
-    headers: &'h H,
+    headers: &HeaderView<'h, H>,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
-    unique(headers, name)?.ok_or_else(|| VerifyError::MissingSignature { header: name.arc() })
+    headers
+        .unique(name)?
+        .ok_or_else(|| VerifyError::MissingSignature { header: name.arc() })
 }
 
 /// A required header other than the signature, checked and trimmed.
 pub(crate) fn required<'h, H: Headers + ?Sized>(
-    headers: &'h H,
+    headers: &HeaderView<'h, H>,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
     printable(name, present(headers, name)?)
@@ -94,7 +151,7 @@ pub(crate) fn required<'h, H: Headers + ?Sized>(
 
 /// The signature header, checked and trimmed.
 pub(crate) fn signature<'h, H: Headers + ?Sized>(
-    headers: &'h H,
+    headers: &HeaderView<'h, H>,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
     printable(name, present_signature(headers, name)?)
@@ -102,7 +159,7 @@ pub(crate) fn signature<'h, H: Headers + ?Sized>(
 
 /// A required timestamp header of `format`: its text as sent (trimmed) and its value.
 pub(crate) fn timestamp_header<'h, H: Headers + ?Sized>(
-    headers: &'h H,
+    headers: &HeaderView<'h, H>,
     name: &'h HeaderKey,
     format: TimestampFormat,
 ) -> Result<Stamp<'h>, VerifyError> {
@@ -131,7 +188,7 @@ pub(crate) fn timestamp_text<'h>(
 
 /// A required id header, checked, trimmed and bounded.
 pub(crate) fn id_header<'h, H: Headers + ?Sized>(
-    headers: &'h H,
+    headers: &HeaderView<'h, H>,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
     let id = required(headers, name)?;

@@ -13,8 +13,8 @@
 
 use super::content::{Content, Piece};
 use super::family::{Family, Head, SignFields, SignWith, Signed};
-use super::read::{id_header, malformed, printable, split_on, timestamp_header};
-use crate::headers::{HeaderKey, unique};
+use super::read::{HeaderView, id_header, malformed, printable, split_on, timestamp_header};
+use crate::headers::HeaderKey;
 use crate::mac::Message as _;
 use crate::signature::{Candidates, Kind};
 use crate::timestamp::TimestampFormat;
@@ -109,10 +109,18 @@ impl Family for StandardWebhooks {
         request: &Request<'r, H>,
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError> {
-        let headers = request.headers();
-        let mut found = unique(headers, &self.preferred.signature)?.map(|v| (&self.preferred, v));
+        // The preferred names are read in one pass where the map allows; the fallback names
+        // (Svix's) are looked up one by one only when the preferred signature is absent.
+        let names = &self.preferred;
+        let headers = HeaderView::new(
+            request.headers(),
+            [&names.signature, &names.id, &names.timestamp],
+        );
+        let mut found = headers.unique(&names.signature)?.map(|v| (names, v));
         if let (None, Some(fallback)) = (found, &self.fallback) {
-            found = unique(headers, &fallback.signature)?.map(|value| (fallback, value));
+            found = headers
+                .unique(&fallback.signature)?
+                .map(|value| (fallback, value));
         }
         let Some((names, value)) = found else {
             return Err(VerifyError::MissingSignature {
@@ -132,8 +140,8 @@ impl Family for StandardWebhooks {
         } else {
             printable(&names.signature, value)?
         };
-        let id = id_header(headers, &names.id)?;
-        let timestamp = timestamp_header(headers, &names.timestamp, TimestampFormat::UnixSeconds)?;
+        let id = id_header(&headers, &names.id)?;
+        let timestamp = timestamp_header(&headers, &names.timestamp, TimestampFormat::UnixSeconds)?;
         let head = Head {
             timestamp: Some(timestamp),
             id: Some(id),

@@ -9,7 +9,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::content::Content;
 use super::family::{BodyUse, Family, Head, SignFields, SignWith, Signed};
-use super::read::signature;
+use super::read::{HeaderView, signature};
 use crate::headers::HeaderKey;
 use crate::signature::{Candidates, Kind};
 use crate::{Headers, Request, SignError, VerifyError};
@@ -56,7 +56,7 @@ impl Family for Token {
         request: &Request<'r, H>,
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError> {
-        let token = signature(request.headers(), &self.header)?;
+        let token = signature(&HeaderView::direct(request.headers()), &self.header)?;
         candidates.push_bytes(&Sha256::digest(token), Kind::Tag);
         Ok(Head::default())
     }

@@ -32,8 +32,8 @@ use sha2::{Digest as _, Sha256};
 
 use super::content::{Content, Fields};
 use super::family::{BodyFields, BodyUse, Family, Head, SignFields, SignWith, Signed};
-use super::read::{malformed, printable, signature, split_on};
-use crate::headers::{HeaderKey, unique};
+use super::read::{HeaderView, malformed, printable, signature, split_on};
+use crate::headers::HeaderKey;
 use crate::key::{Keyring, Proof};
 use crate::mac::{Message, any_matches};
 use crate::signature::{Candidates, Kind};
@@ -57,8 +57,11 @@ impl Twilio {
     }
 
     /// The tag length the settings header asks for: SHA-1 unless it names `HMAC_SHA256`.
-    fn tag_len<H: Headers + ?Sized>(&self, headers: &H) -> Result<usize, VerifyError> {
-        let Some(value) = unique(headers, &self.settings)? else {
+    fn tag_len<'h, H: Headers + ?Sized>(
+        &'h self,
+        headers: &HeaderView<'h, H>,
+    ) -> Result<usize, VerifyError> {
+        let Some(value) = headers.unique(&self.settings)? else {
             return Ok(20);
         };
         let value = printable(&self.settings, value)?;
@@ -103,9 +106,9 @@ impl Family for Twilio {
         request: &Request<'r, H>,
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError> {
-        let headers = request.headers();
-        let value = signature(headers, &self.signature)?;
-        let len = self.tag_len(headers)?;
+        let headers = HeaderView::new(request.headers(), [&self.signature, &self.settings]);
+        let value = signature(&headers, &self.signature)?;
+        let len = self.tag_len(&headers)?;
         candidates
             .push(Encoding::Base64, value, len, Kind::Tag)
             .map_err(|problem| malformed(&self.signature, problem))?;
