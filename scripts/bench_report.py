@@ -148,7 +148,7 @@ def preset_table(results):
              "is one-shot / streamed (`begin`, 16 KiB `update`s, `finish`). ✗ marks a miss: "
              "above the 256 B target, or above 1.03× from 64 KiB.\n",
              f"| preset | target at 256 B | 256 B primitive | 256 B, median of {runs} runs | "
-             "of which header lookups | "
+             "hashed header lookups | "
              "256 B | 4 KiB | 64 KiB | 1 MiB | webhook-verify 256 B / 64 KiB |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for name in names:
@@ -192,7 +192,8 @@ def preset_table(results):
 
 def preset_repeats(contender="hookverify"):
     """{preset: [256 B ratio of `contender` over the primitive, each run]} from
-    scripts/bench_repeat.sh --presets; "lookups" is the preset's header lookups alone."""
+    scripts/bench_repeat.sh --presets; "lookups" is the preset's headers looked up one by one
+    in http's `HeaderMap`."""
     runs = sorted((ROOT / "target" / "bench-repeat-presets").glob("run-*"),
                   key=lambda path: int(path.name.split("-")[1]))
     ratios = {}

@@ -114,8 +114,9 @@ impl<'h, H: Headers + ?Sized> HeaderView<'h, H> {
     /// A header that must appear at most once, its length bounded.
     #[inline]
     pub(crate) fn unique(&self, name: &'h HeaderKey) -> Result<Option<&'h [u8]>, VerifyError> {
-        match self.keys.iter().position(|key| std::ptr::eq(*key, name)) {
-            Some(at) => checked(name, self.found[at]),
+        let mut found = self.keys.iter().zip(&self.found);
+        match found.find(|(key, _)| std::ptr::eq(**key, name)) {
+            Some((_, occurrence)) => checked(name, *occurrence),
             None => unique(self.headers, name),
         }
     }

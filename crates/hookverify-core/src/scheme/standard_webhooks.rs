@@ -111,12 +111,14 @@ impl Family for StandardWebhooks {
     ) -> Result<Head<'r>, VerifyError> {
         // The preferred names are read in one pass where the map allows; the fallback names
         // (Svix's) are looked up one by one only when the preferred signature is absent.
-        let names = &self.preferred;
+        let preferred = &self.preferred;
         let headers = HeaderView::new(
             request.headers(),
-            [&names.signature, &names.id, &names.timestamp],
+            [&preferred.signature, &preferred.id, &preferred.timestamp],
         );
-        let mut found = headers.unique(&names.signature)?.map(|v| (names, v));
+        let mut found = headers
+            .unique(&preferred.signature)?
+            .map(|value| (preferred, value));
         if let (None, Some(fallback)) = (found, &self.fallback) {
             found = headers
                 .unique(&fallback.signature)?
