@@ -39,8 +39,8 @@ pub trait Headers {
     }
 
     /// Looks up all of `keys` in one pass over the map, writing what was found for `keys[i]` to
-    /// `found[i]` (`found` is as long as `keys`), where one pass is cheaper than a lookup per
-    /// key; returns whether it did.
+    /// `found[i]` (`found` is at least as long as `keys`), where one pass is cheaper than a
+    /// lookup per key; returns whether it did.
     ///
     /// A scheme reads two to five headers per delivery, and a hashed lookup costs time in
     /// proportion to the length of the name (Twitch's are 26 to 33 bytes), so in a map of a

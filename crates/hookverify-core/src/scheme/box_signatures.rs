@@ -11,7 +11,7 @@
 use super::content::{Content, Fields, Piece};
 use super::family::{BodyUse, Family, Head, SignFields, SignWith, Signed};
 use super::read::{HeaderView, malformed, printable, required, timestamp_header};
-use crate::headers::HeaderKey;
+use crate::headers::{HeaderKey, Occurrence};
 use crate::key::{Keyring, Proof};
 use crate::mac::Message;
 use crate::signature::{Candidates, Kind};
@@ -72,16 +72,15 @@ impl Family for BoxSignatures {
         request: &Request<'r, H>,
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError> {
-        let headers = HeaderView::new(
-            request.headers(),
-            [
-                &self.primary,
-                &self.secondary,
-                &self.version,
-                &self.algorithm,
-                &self.timestamp,
-            ],
-        );
+        let keys = [
+            &self.primary,
+            &self.secondary,
+            &self.version,
+            &self.algorithm,
+            &self.timestamp,
+        ];
+        let mut found = [Occurrence::Absent; 5];
+        let headers = HeaderView::new(request.headers(), &keys, &mut found);
         let mut signed = false;
         for (key, name) in [(0, &self.primary), (1, &self.secondary)] {
             let Some(value) = headers.unique(name)? else {

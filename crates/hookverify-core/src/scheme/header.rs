@@ -17,6 +17,8 @@
 
 use std::sync::Arc;
 
+use arrayvec::ArrayVec;
+
 use super::content::{Content, Part, Piece};
 use super::family::{BodyFields, BodyUse, Family, Head, SignFields, SignWith, Signed};
 use super::json::{Cursor, Plain};
@@ -25,7 +27,7 @@ use super::read::{
     timestamp_header,
 };
 use super::{Name, Scheme};
-use crate::headers::HeaderKey;
+use crate::headers::{HeaderKey, Occurrence};
 use crate::key::Primitive;
 use crate::mac::Message as _;
 use crate::signature::{Candidates, Kind};
@@ -224,16 +226,17 @@ impl Family for Header {
     ) -> Result<Head<'r>, VerifyError> {
         // The names read on every delivery, in one pass where the map allows and there are
         // several; the alternate signature name only when the main one is absent.
+        let keys: ArrayVec<&HeaderKey, 4>;
+        let mut found = [Occurrence::Absent; 4];
         let headers = if self.version.is_none() && self.timestamp.is_none() && self.id.is_none() {
             HeaderView::direct(request.headers())
         } else {
-            HeaderView::new(
-                request.headers(),
-                std::iter::once(&self.signature)
-                    .chain(self.version.as_ref().map(|(name, _)| name))
-                    .chain(self.timestamp.as_ref().map(|(name, _)| name))
-                    .chain(&self.id),
-            )
+            keys = std::iter::once(&self.signature)
+                .chain(self.version.as_ref().map(|(name, _)| name))
+                .chain(self.timestamp.as_ref().map(|(name, _)| name))
+                .chain(&self.id)
+                .collect();
+            HeaderView::new(request.headers(), &keys, &mut found)
         };
         let (name, value) = match (&self.alternate, headers.unique(&self.signature)?) {
             (_, Some(value)) => (&self.signature, value),

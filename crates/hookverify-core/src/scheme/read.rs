@@ -1,7 +1,5 @@
 //! Reading header values: the checks every family applies before trusting a byte.
 
-use arrayvec::ArrayVec;
-
 use super::family::Stamp;
 use crate::headers::{HeaderKey, Occurrence, checked, unique};
 use crate::timestamp::TimestampFormat;
@@ -70,35 +68,34 @@ pub(crate) fn split_on(bytes: &[u8], separator: u8) -> impl Iterator<Item = &[u8
     })
 }
 
-/// The most headers a family reads from one request.
-const MAX_READ: usize = 6;
-
 /// A request's headers as a family reads them: the ones it names up front found in one pass
 /// where the map can do that cheaply ([`Headers::find_each`]), any other looked up by name.
-pub(crate) struct HeaderView<'h, H: ?Sized> {
+pub(crate) struct HeaderView<'v, 'h, H: ?Sized> {
     headers: &'h H,
     /// The keys found in one pass; empty when the map looks each one up.
-    keys: ArrayVec<&'h HeaderKey, MAX_READ>,
+    keys: &'v [&'h HeaderKey],
     /// What was found for each of `keys`.
-    found: ArrayVec<Occurrence<'h>, MAX_READ>,
+    found: &'v [Occurrence<'h>],
 }
 
-impl<'h, H: Headers + ?Sized> HeaderView<'h, H> {
-    /// The view of `headers` for a family that reads `keys` (at most six are found in one pass;
-    /// any other is looked up by name).
+impl<'v, 'h, H: Headers + ?Sized> HeaderView<'v, 'h, H> {
+    /// The view of `headers` for a family that reads `keys` on every delivery, with room for
+    /// what is found for each (`found`, at least as long as `keys`).
     #[inline]
-    pub(crate) fn new(headers: &'h H, keys: impl IntoIterator<Item = &'h HeaderKey>) -> Self {
-        let mut view = Self::direct(headers);
-        for key in keys {
-            if view.keys.try_push(key).is_err() {
-                break;
+    pub(crate) fn new(
+        headers: &'h H,
+        keys: &'v [&'h HeaderKey],
+        found: &'v mut [Occurrence<'h>],
+    ) -> Self {
+        if headers.find_each(keys, found) {
+            Self {
+                headers,
+                keys,
+                found,
             }
-            view.found.push(Occurrence::Absent);
+        } else {
+            Self::direct(headers)
         }
-        if !headers.find_each(&view.keys, &mut view.found) {
-            view.keys.clear();
-        }
-        view
     }
 
     /// The view of `headers` for a family that reads one header: it is looked up by name.
@@ -106,15 +103,15 @@ impl<'h, H: Headers + ?Sized> HeaderView<'h, H> {
     pub(crate) fn direct(headers: &'h H) -> Self {
         Self {
             headers,
-            keys: ArrayVec::new(),
-            found: ArrayVec::new(),
+            keys: &[],
+            found: &[],
         }
     }
 
     /// A header that must appear at most once, its length bounded.
     #[inline]
     pub(crate) fn unique(&self, name: &'h HeaderKey) -> Result<Option<&'h [u8]>, VerifyError> {
-        let mut found = self.keys.iter().zip(&self.found);
+        let mut found = self.keys.iter().zip(self.found);
         match found.find(|(key, _)| std::ptr::eq(**key, name)) {
             Some((_, occurrence)) => checked(name, *occurrence),
             None => unique(self.headers, name),
@@ -124,7 +121,7 @@ impl<'h, H: Headers + ?Sized> HeaderView<'h, H> {
 
 /// A required header other than the signature, as sent.
 pub(crate) fn present<'h, H: Headers + ?Sized>(
-    headers: &HeaderView<'h, H>,
+    headers: &HeaderView<'_, 'h, H>,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
     headers
@@ -134,7 +131,7 @@ pub(crate) fn present<'h, H: Headers + ?Sized>(
 
 /// The signature header as sent; its absence means the delivery is unsigned.
 pub(crate) fn present_signature<'h, H: Headers + ?Sized>(
-    headers: &HeaderView<'h, H>,
+    headers: &HeaderView<'_, 'h, H>,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
     headers
@@ -144,7 +141,7 @@ pub(crate) fn present_signature<'h, H: Headers + ?Sized>(
 
 /// A required header other than the signature, checked and trimmed.
 pub(crate) fn required<'h, H: Headers + ?Sized>(
-    headers: &HeaderView<'h, H>,
+    headers: &HeaderView<'_, 'h, H>,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
     printable(name, present(headers, name)?)
@@ -152,7 +149,7 @@ pub(crate) fn required<'h, H: Headers + ?Sized>(
 
 /// The signature header, checked and trimmed.
 pub(crate) fn signature<'h, H: Headers + ?Sized>(
-    headers: &HeaderView<'h, H>,
+    headers: &HeaderView<'_, 'h, H>,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
     printable(name, present_signature(headers, name)?)
@@ -160,7 +157,7 @@ pub(crate) fn signature<'h, H: Headers + ?Sized>(
 
 /// A required timestamp header of `format`: its text as sent (trimmed) and its value.
 pub(crate) fn timestamp_header<'h, H: Headers + ?Sized>(
-    headers: &HeaderView<'h, H>,
+    headers: &HeaderView<'_, 'h, H>,
     name: &'h HeaderKey,
     format: TimestampFormat,
 ) -> Result<Stamp<'h>, VerifyError> {
@@ -189,7 +186,7 @@ pub(crate) fn timestamp_text<'h>(
 
 /// A required id header, checked, trimmed and bounded.
 pub(crate) fn id_header<'h, H: Headers + ?Sized>(
-    headers: &HeaderView<'h, H>,
+    headers: &HeaderView<'_, 'h, H>,
     name: &'h HeaderKey,
 ) -> Result<&'h [u8], VerifyError> {
     let id = required(headers, name)?;

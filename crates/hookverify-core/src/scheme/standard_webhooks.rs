@@ -109,13 +109,12 @@ impl Family for StandardWebhooks {
         request: &Request<'r, H>,
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError> {
-        // The preferred names are read in one pass where the map allows; the fallback names
-        // (Svix's) are looked up one by one only when the preferred signature is absent.
+        // Each name is looked up by hash: finding these three short names in one pass
+        // (`HeaderView::new`) took no time off in a map of a dozen values, and added some in a
+        // larger one. The fallback names (Svix's) are looked up only when the preferred
+        // signature is absent.
         let preferred = &self.preferred;
-        let headers = HeaderView::new(
-            request.headers(),
-            [&preferred.signature, &preferred.id, &preferred.timestamp],
-        );
+        let headers = HeaderView::direct(request.headers());
         let mut found = headers
             .unique(&preferred.signature)?
             .map(|value| (preferred, value));

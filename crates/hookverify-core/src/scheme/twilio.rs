@@ -33,7 +33,7 @@ use sha2::{Digest as _, Sha256};
 use super::content::{Content, Fields};
 use super::family::{BodyFields, BodyUse, Family, Head, SignFields, SignWith, Signed};
 use super::read::{HeaderView, malformed, printable, signature, split_on};
-use crate::headers::HeaderKey;
+use crate::headers::{HeaderKey, Occurrence};
 use crate::key::{Keyring, Proof};
 use crate::mac::{Message, any_matches};
 use crate::signature::{Candidates, Kind};
@@ -59,7 +59,7 @@ impl Twilio {
     /// The tag length the settings header asks for: SHA-1 unless it names `HMAC_SHA256`.
     fn tag_len<'h, H: Headers + ?Sized>(
         &'h self,
-        headers: &HeaderView<'h, H>,
+        headers: &HeaderView<'_, 'h, H>,
     ) -> Result<usize, VerifyError> {
         let Some(value) = headers.unique(&self.settings)? else {
             return Ok(20);
@@ -106,7 +106,9 @@ impl Family for Twilio {
         request: &Request<'r, H>,
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError> {
-        let headers = HeaderView::new(request.headers(), [&self.signature, &self.settings]);
+        let keys = [&self.signature, &self.settings];
+        let mut found = [Occurrence::Absent; 2];
+        let headers = HeaderView::new(request.headers(), &keys, &mut found);
         let value = signature(&headers, &self.signature)?;
         let len = self.tag_len(&headers)?;
         candidates
