@@ -224,10 +224,12 @@ impl Headers for http::HeaderMap {
         // told apart from every key by their length alone (one bit test against the keys'
         // lengths), the rest by their last eight bytes (where a provider's names, which share a
         // prefix, differ) before the whole name. In a map of a dozen values that takes about
-        // 50 ns off Twitch's three lookups and 30 ns off Box's five (BENCHMARKS.md), and
-        // nothing off Standard Webhooks' three short names; a single key, or a map with more
-        // values than two thirds of the keys' average length, is looked up by hash.
-        // One pass costs about as much per value as hashing a byte and a half of every key.
+        // 45 ns off Twitch's three lookups and Box's five, and nothing off Standard Webhooks'
+        // three short names (BENCHMARKS.md).
+        //
+        // One pass costs about as much per value as hashing a byte and a half of every key, so
+        // a single key, or a map with more values than two thirds of the keys' average length,
+        // is looked up by hash.
         let name_bytes: usize = keys.iter().map(|key| key.as_str().len()).sum();
         if keys.len() < 2 || 3 * self.len() * keys.len() > 2 * name_bytes {
             return false;

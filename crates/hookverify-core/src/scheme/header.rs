@@ -224,8 +224,9 @@ impl Family for Header {
         request: &Request<'r, H>,
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError> {
-        // The names read on every delivery, in one pass where the map allows and there are
-        // several; the alternate signature name only when the main one is absent.
+        // The names read on every delivery (at most four: the signature and three optional
+        // ones), in one pass where the map allows; a lone signature name is looked up by hash
+        // without building the list, and the alternate name only when the main one is absent.
         let keys: ArrayVec<&HeaderKey, 4>;
         let mut found = [Occurrence::Absent; 4];
         let headers = if self.version.is_none() && self.timestamp.is_none() && self.id.is_none() {
