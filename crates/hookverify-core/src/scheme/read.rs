@@ -98,7 +98,8 @@ impl<'v, 'h, H: Headers + ?Sized> HeaderView<'v, 'h, H> {
         }
     }
 
-    /// The view of `headers` for a family that reads one header: it is looked up by name.
+    /// The view of `headers` in which every header is looked up by name: for a family that
+    /// reads one, or names too short for one pass to pay.
     #[inline]
     pub(crate) fn direct(headers: &'h H) -> Self {
         Self {
