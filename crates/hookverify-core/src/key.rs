@@ -181,13 +181,8 @@ impl Key {
                 let matched = any_matches(tag.get(..len).unwrap_or_default(), mine);
                 matched.then(|| Material::filled(tag, len))
             }
-            (Self::PrefixedSha256(_), State::Hash(hash)) => {
-                let hash = hash.finalize();
-                any_matches(hash.as_slice(), mine).then(|| Material::new(&hash))
-            }
-            (Self::Token { digest, .. }, State::Nothing) => {
-                any_matches(digest, mine).then(Material::default)
-            }
+            (Self::PrefixedSha256(_), State::Hash(hash)) => hash_matches(hash, mine),
+            (Self::Token { digest, .. }, State::Nothing) => token_matches(digest, mine),
             #[cfg(feature = "ed25519")]
             (Self::Ed25519(key), State::Message(message)) => {
                 mine.fold(None, |found: Option<Material>, bytes| {
@@ -362,6 +357,16 @@ impl Keyring {
                         found.or(this.flatten())
                     })
                 }
+                // Neither needs a running state, which is the size of the largest (a SHA-512
+                // HMAC's) and would be built and moved twice for nothing.
+                Key::Token { digest, .. } => {
+                    token_matches(digest, candidates.for_key(index, Kind::Tag))
+                }
+                Key::PrefixedSha256(prefixed) => {
+                    let mut hash = prefixed.clone();
+                    message.write(&mut |data| hash.update(data));
+                    hash_matches(hash, candidates.for_key(index, Kind::Tag))
+                }
                 _ => {
                     let mut state = key.start();
                     message.write(&mut |data| state.update(data));
@@ -394,6 +399,21 @@ fn tag_matches<const N: usize>(
     );
     // The tag's own buffer becomes the proof: no second buffer to zero and copy into.
     matched.then(|| Material::filled(tag, len))
+}
+
+/// The digest of what `hash` was fed, when it is among `candidates` (HubSpot v1 and v2).
+fn hash_matches<'c>(hash: Sha256, candidates: impl Iterator<Item = &'c [u8]>) -> Option<Material> {
+    let hash = hash.finalize();
+    any_matches(hash.as_slice(), candidates).then(|| Material::new(&hash))
+}
+
+/// Whether the digest of a token is among `candidates`; a token proves nothing about the
+/// content, so its proof is empty.
+fn token_matches<'c>(
+    digest: &[u8; 32],
+    candidates: impl Iterator<Item = &'c [u8]>,
+) -> Option<Material> {
+    any_matches(digest, candidates).then(Material::default)
 }
 
 /// Every key's running state for one delivery.
