@@ -299,11 +299,14 @@ impl State {
 #[derive(Clone)]
 pub(crate) struct Keyring {
     keys: Vec<Key>,
+    /// Whether any key is a public key, asked on every verification.
+    public: bool,
 }
 
 impl Keyring {
-    pub(crate) const fn new(keys: Vec<Key>) -> Self {
-        Self { keys }
+    pub(crate) fn new(keys: Vec<Key>) -> Self {
+        let public = keys.iter().any(|key| key.kind() != Kind::Tag);
+        Self { keys, public }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -311,8 +314,8 @@ impl Keyring {
     }
 
     /// Whether any key is a public key.
-    pub(crate) fn has_public_keys(&self) -> bool {
-        self.keys.iter().any(|key| key.kind() != Kind::Tag)
+    pub(crate) const fn has_public_keys(&self) -> bool {
+        self.public
     }
 
     /// The key at `index`, in the order they were given.

@@ -367,7 +367,7 @@ impl Inner {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified, VerifyError> {
-        let now_ms = timestamp::millis(now);
+        let now_ms = self.now_ms(now);
         let family = self.scheme.family();
         let mut candidates = Candidates::<N>::new(self.keys.has_public_keys());
         let head = self.read(request, &mut candidates, now_ms)?;
@@ -456,6 +456,17 @@ impl Inner {
             self.check_fresh(stamp.millis, now)?;
         }
         Ok(head)
+    }
+
+    /// `now` in milliseconds since the epoch, for [`check_fresh`](Self::check_fresh): only
+    /// converted where a tolerance will read it (0 elsewhere: GitHub's and GitLab's deliveries
+    /// carry no timestamp, and their verification is short enough for this to show).
+    fn now_ms(&self, now: SystemTime) -> u64 {
+        if self.tolerance_ms.is_some() {
+            timestamp::millis(now)
+        } else {
+            0
+        }
     }
 
     fn check_fresh(&self, millis: u64, now: u64) -> Result<(), VerifyError> {
@@ -833,7 +844,7 @@ impl Verification {
             id: None,
             request: None,
             kept: None,
-            now_ms: timestamp::millis(now),
+            now_ms: verifier.now_ms(now),
         }
     }
 
