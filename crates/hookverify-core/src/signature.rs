@@ -190,9 +190,11 @@ impl Candidate {
 
 impl<const N: usize> Candidates<N> {
     /// No candidates yet, for a verifier that holds public keys or not.
-    pub(crate) const fn new(public_keys: bool) -> Self {
+    pub(crate) fn new(public_keys: bool) -> Self {
         Self {
-            items: ArrayVec::new_const(),
+            // Not `new_const`, whose uninitialized slots become a constant the compiler zeroes
+            // (a kilobyte for sixteen, on every delivery).
+            items: ArrayVec::new(),
             public_keys,
         }
     }
