@@ -127,6 +127,11 @@ impl Family for StandardWebhooks {
                 header: self.preferred.signature.arc(),
             });
         };
+        // The signed id and timestamp are looked up before the signature is decoded, so that
+        // the MAC, which waits on them, starts sooner; their errors still come after the
+        // signature's.
+        let id = id_header(&headers, &names.id);
+        let timestamp = timestamp_header(&headers, &names.timestamp, TimestampFormat::UnixSeconds);
         // Fast path: a value that is exactly one `v1` entry, as providers send it, is printable
         // and has nothing to trim or split. Anything else is read entry by entry.
         let single = value.strip_prefix(b"v1,").is_some_and(|encoded| {
@@ -140,8 +145,7 @@ impl Family for StandardWebhooks {
         } else {
             printable(&names.signature, value)?
         };
-        let id = id_header(&headers, &names.id)?;
-        let timestamp = timestamp_header(&headers, &names.timestamp, TimestampFormat::UnixSeconds)?;
+        let (id, timestamp) = (id?, timestamp?);
         let head = Head {
             timestamp: Some(timestamp),
             id: Some(id),
