@@ -452,15 +452,23 @@ mod tests {
 
     #[test]
     fn eight_digits_at_a_time_read_every_digit_in_its_place() {
-        for text in ["00000000", "12345678", "99999999", "10000000", "00000001", "90807060"] {
+        for text in [
+            "00000000", "12345678", "99999999", "10000000", "00000001", "90807060",
+        ] {
             let word = u64::from_le_bytes(text.as_bytes().try_into().unwrap());
             assert_eq!(eight_digits(word), Ok(text.parse().unwrap()), "{text}");
         }
         assert_eq!(parse(b"1700000000"), Ok(1_700_000_000));
         assert_eq!(parse(b"1700000000123"), Ok(1_700_000_000_123));
-        for odd in ["1234567/", "1234567:", "/2345678", ":2345678", "1234?678", "123 5678"] {
+        for odd in [
+            "1234567/", "1234567:", "/2345678", ":2345678", "1234?678", "123 5678",
+        ] {
             let word = u64::from_le_bytes(odd.as_bytes().try_into().unwrap());
-            assert_eq!(eight_digits(word), Err(Malformation::InvalidTimestamp), "{odd}");
+            assert_eq!(
+                eight_digits(word),
+                Err(Malformation::InvalidTimestamp),
+                "{odd}"
+            );
         }
     }
 

@@ -125,7 +125,25 @@ impl<'a> Cursor<'a> {
     }
 
     /// Skips one value of any kind, checking its grammar.
+    ///
+    /// A string, what most skipped members hold, is skipped in the caller; containers and
+    /// scalars in [`skip_any`](Self::skip_any).
+    #[expect(
+        clippy::inline_always,
+        reason = "called, the cursor goes through memory on every skipped member, which every \
+                  later step of the reading waits on: 4 ns per Mailgun body"
+    )]
+    #[inline(always)]
     pub(crate) fn skip(&mut self) -> Option<()> {
+        if self.peek()? == b'"' {
+            self.at += 1;
+            return self.string();
+        }
+        self.skip_any()
+    }
+
+    /// [`skip`](Self::skip) for any value.
+    fn skip_any(&mut self) -> Option<()> {
         // One bit per open container, set for an object.
         let mut open: u64 = 0;
         let mut depth = 0;
@@ -192,6 +210,8 @@ impl<'a> Cursor<'a> {
 
     /// The rest of a string whose opening quote was read, escapes checked as `serde_json`
     /// checks a string it skips.
+    #[expect(clippy::inline_always, reason = "as for `skip`: 5 ns per Mailgun body")]
+    #[inline(always)]
     fn string(&mut self) -> Option<()> {
         loop {
             let rest = self.bytes.get(self.at..)?;
