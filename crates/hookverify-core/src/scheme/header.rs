@@ -387,8 +387,8 @@ pub(super) fn plain_linear_millis(body: &[u8]) -> Option<Result<u64, VerifyError
     let mut millis = None;
     let mut seen = false;
     let mut json = Cursor::new(body);
-    json.members(|json, key| {
-        if key != LINEAR_TIMESTAMP.as_bytes() {
+    json.members([LINEAR_TIMESTAMP.as_bytes()], |json, which| {
+        if which.is_none() {
             return json.skip();
         }
         // `serde_json` refuses a repeated field.

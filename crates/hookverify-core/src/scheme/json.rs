@@ -73,11 +73,18 @@ impl<'a> Cursor<'a> {
         self.peek().is_none().then_some(())
     }
 
-    /// Reads the members of an object, handing each plain key to `member` with the cursor at
-    /// its value, which `member` must read (or [`skip`](Self::skip)).
-    pub(crate) fn members(
+    /// Reads the members of an object, handing each to `member` with the cursor at its value,
+    /// which `member` must read (or [`skip`](Self::skip)): `Some(i)` for the member named
+    /// `wanted[i]`, `None` for any other key without escapes or non-ASCII bytes (any other
+    /// key gives up).
+    ///
+    /// A wanted name is recognised by comparing the bytes ahead with it and its closing quote,
+    /// a comparison whose outcome the processor predicts: the reading goes on without waiting
+    /// for the search for the key's end that other keys need.
+    pub(crate) fn members<const K: usize>(
         &mut self,
-        mut member: impl FnMut(&mut Self, &'a [u8]) -> Option<()>,
+        wanted: [&[u8]; K],
+        mut member: impl FnMut(&mut Self, Option<usize>) -> Option<()>,
     ) -> Option<()> {
         self.eat(b'{')?;
         if self.eat(b'}').is_some() {
@@ -85,9 +92,12 @@ impl<'a> Cursor<'a> {
         }
         loop {
             self.eat(b'"')?;
-            let key = self.plain_string()?;
+            let which = self.wanted_key(wanted);
+            if which.is_none() {
+                self.plain_string()?;
+            }
             self.eat(b':')?;
-            member(self, key)?;
+            member(self, which)?;
             match self.peek()? {
                 b',' => self.at += 1,
                 b'}' => {
@@ -97,6 +107,24 @@ impl<'a> Cursor<'a> {
                 _ => return None,
             }
         }
+    }
+
+    /// Which of `names` the key ahead (its opening quote read) is, reading it and its closing
+    /// quote if it is one.
+    #[expect(
+        clippy::inline_always,
+        reason = "the names are constants where it is inlined, compared as a few words"
+    )]
+    #[inline(always)]
+    fn wanted_key<const K: usize>(&mut self, names: [&[u8]; K]) -> Option<usize> {
+        let rest = self.bytes.get(self.at..)?;
+        let (which, len) = names.iter().enumerate().find_map(|(which, name)| {
+            let quoted = rest.get(..=name.len())?;
+            (quoted.last() == Some(&b'"') && quoted.starts_with(name))
+                .then_some((which, name.len()))
+        })?;
+        self.at += len + 1;
+        Some(which)
     }
 
     /// Whether the next value is an object (left unread, for [`members`](Self::members)).
@@ -480,11 +508,11 @@ mod tests {
         let mut cursor = Cursor::new(br#" { "a" : "x" , "b":123, "c":null, "d":[1] } "#);
         let mut seen = Vec::new();
         cursor
-            .members(|cursor, key| {
-                if key == b"d" {
+            .members([b"a", b"b", b"c"], |cursor, which| {
+                let Some(which) = which else {
                     return cursor.skip();
-                }
-                seen.push((key, cursor.plain()?));
+                };
+                seen.push((which, cursor.plain()?));
                 Some(())
             })
             .unwrap();
@@ -492,11 +520,37 @@ mod tests {
         assert_eq!(
             seen,
             [
-                (&b"a"[..], Plain::Text(b"x")),
-                (b"b", Plain::Digits(b"123")),
-                (b"c", Plain::Null)
+                (0, Plain::Text(b"x")),
+                (1, Plain::Digits(b"123")),
+                (2, Plain::Null)
             ]
         );
+        // A key that only starts like a wanted one is another key; so is one that is its start.
+        let mut cursor = Cursor::new(br#"{"ab":1,"":2,"a":3}"#);
+        let mut seen = Vec::new();
+        cursor
+            .members([b"a"], |cursor, which| {
+                seen.push((which, cursor.plain()?));
+                Some(())
+            })
+            .unwrap();
+        assert_eq!(
+            seen,
+            [
+                (None, Plain::Digits(b"1")),
+                (None, Plain::Digits(b"2")),
+                (Some(0), Plain::Digits(b"3"))
+            ]
+        );
+        // An escaped key gives up, wanted or not.
+        for text in [r#"{"\u0061":1}"#, r#"{"a\"":1}"#] {
+            let mut cursor = Cursor::new(text.as_bytes());
+            assert_eq!(
+                cursor.members([b"a"], |cursor, _| cursor.skip()),
+                None,
+                "{text}"
+            );
+        }
         for value in [
             r#""\u0041""#,
             "\"\u{e9}\"",

@@ -129,8 +129,8 @@ pub(super) fn read_plain_json(body: &[u8]) -> Option<Found<'_>> {
     let mut found = Found::default();
     let mut json = Cursor::new(body);
     let mut signature_seen = false;
-    json.members(|json, key| {
-        if key != b"signature" {
+    json.members([b"signature"], |json, which| {
+        if which.is_none() {
             return json.skip();
         }
         // serde_json refuses a repeated field; an object or `null` is all it reads here.
@@ -142,12 +142,13 @@ pub(super) fn read_plain_json(body: &[u8]) -> Option<Found<'_>> {
         }
         // One bit per field seen.
         let mut seen = 0u8;
-        json.members(|json, key| {
-            let (bit, slot) = match key {
-                b"timestamp" => (1, &mut found.timestamp),
-                b"token" => (2, &mut found.token),
-                b"signature" => (4, &mut found.signature),
-                b"parent-signature" => (8, &mut found.parent),
+        let fields: [&[u8]; 4] = [b"signature", b"timestamp", b"token", b"parent-signature"];
+        json.members(fields, |json, which| {
+            let (bit, slot) = match which {
+                Some(0) => (4, &mut found.signature),
+                Some(1) => (1, &mut found.timestamp),
+                Some(2) => (2, &mut found.token),
+                Some(3) => (8, &mut found.parent),
                 _ => return json.skip(),
             };
             if seen & bit != 0 {
