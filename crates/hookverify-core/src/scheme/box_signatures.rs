@@ -81,14 +81,21 @@ impl Family for BoxSignatures {
         ];
         let mut found = [Occurrence::Absent; 5];
         let headers = HeaderView::new(request.headers(), &keys, &mut found);
+        // Read first so that its parse overlaps the signatures' decoding; its errors still
+        // come after theirs.
+        let timestamp = timestamp_header(&headers, &self.timestamp, TimestampFormat::Rfc3339);
         let mut signed = false;
         for (key, name) in [(0, &self.primary), (1, &self.secondary)] {
             let Some(value) = headers.unique(name)? else {
                 continue;
             };
-            candidates
-                .push(Encoding::Base64, printable(name, value)?, 32, Kind::Tag)
-                .map_err(|problem| malformed(name, problem))?;
+            // A signature as Box sends it decodes as it is; anything else is checked and
+            // trimmed first, for the error that names what is wrong with it.
+            if !matches!(candidates.push(Encoding::Base64, value, 32, Kind::Tag), Ok(true)) {
+                candidates
+                    .push(Encoding::Base64, printable(name, value)?, 32, Kind::Tag)
+                    .map_err(|problem| malformed(name, problem))?;
+            }
             candidates.tie_last_to(key);
             signed = true;
         }
@@ -102,9 +109,8 @@ impl Family for BoxSignatures {
                 return Err(malformed(name, Malformation::UnsupportedVersion));
             }
         }
-        let timestamp = timestamp_header(&headers, &self.timestamp, TimestampFormat::Rfc3339)?;
         Ok(Head {
-            timestamp: Some(timestamp),
+            timestamp: Some(timestamp?),
             id: None,
         })
     }
