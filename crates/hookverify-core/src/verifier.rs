@@ -459,8 +459,9 @@ impl Inner {
     }
 
     /// `now` in milliseconds since the epoch, for [`check_fresh`](Self::check_fresh): only
-    /// converted where a tolerance will read it (0 elsewhere: GitHub's and GitLab's deliveries
-    /// carry no timestamp, and their verification is short enough for this to show).
+    /// converted where a tolerance will read it, and 0, never read, where none will (schemes
+    /// without timestamps, such as GitHub's and GitLab's, whose verification is short enough
+    /// for the conversion to show, and verifiers built without a tolerance).
     fn now_ms(&self, now: SystemTime) -> u64 {
         if self.tolerance_ms.is_some() {
             timestamp::millis(now)

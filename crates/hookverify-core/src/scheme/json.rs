@@ -75,12 +75,13 @@ impl<'a> Cursor<'a> {
 
     /// Reads the members of an object, handing each to `member` with the cursor at its value,
     /// which `member` must read (or [`skip`](Self::skip)): `Some(i)` for the member named
-    /// `wanted[i]`, `None` for any other key without escapes or non-ASCII bytes (any other
-    /// key gives up).
+    /// `wanted[i]`, `None` for any other plain key. A key with an escape or a non-ASCII byte
+    /// gives up, wanted or not.
     ///
-    /// A wanted name is recognised by comparing the bytes ahead with it and its closing quote,
-    /// a comparison whose outcome the processor predicts: the reading goes on without waiting
-    /// for the search for the key's end that other keys need.
+    /// A wanted name (plain ASCII, without quotes or backslashes) is recognised by comparing
+    /// the bytes ahead with it and its closing quote, a comparison whose outcome the processor
+    /// predicts: the reading goes on without waiting for the search for the key's end that
+    /// other keys need.
     pub(crate) fn members<const K: usize>(
         &mut self,
         wanted: [&[u8]; K],
