@@ -91,7 +91,10 @@ impl Family for BoxSignatures {
             };
             // A signature as Box sends it decodes as it is; anything else is checked and
             // trimmed first, for the error that names what is wrong with it.
-            if !matches!(candidates.push(Encoding::Base64, value, 32, Kind::Tag), Ok(true)) {
+            if !matches!(
+                candidates.push(Encoding::Base64, value, 32, Kind::Tag),
+                Ok(true)
+            ) {
                 candidates
                     .push(Encoding::Base64, printable(name, value)?, 32, Kind::Tag)
                     .map_err(|problem| malformed(name, problem))?;
