@@ -119,10 +119,12 @@ impl<'a> Cursor<'a> {
     #[inline(always)]
     fn wanted_key<const K: usize>(&mut self, names: [&[u8]; K]) -> Option<usize> {
         let rest = self.bytes.get(self.at..)?;
+        // The first byte and the closing quote turn most other names away before the whole
+        // name is compared.
         let (which, len) = names.iter().enumerate().find_map(|(which, name)| {
             let quoted = rest.get(..=name.len())?;
-            (quoted.last() == Some(&b'"') && quoted.starts_with(name))
-                .then_some((which, name.len()))
+            let candidate = quoted.first() == name.first() && quoted.last() == Some(&b'"');
+            (candidate && quoted.starts_with(name)).then_some((which, name.len()))
         })?;
         self.at += len + 1;
         Some(which)

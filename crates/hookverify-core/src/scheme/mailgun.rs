@@ -140,17 +140,20 @@ pub(super) fn read_plain_json(body: &[u8]) -> Option<Found<'_>> {
         if !json.at_object() {
             return (json.plain()? == Plain::Null).then_some(());
         }
-        // One bit per field seen.
+        // One bit per field seen: its place in this list, in the order Mailgun documents.
         let mut seen = 0u8;
-        let fields: [&[u8]; 4] = [b"signature", b"timestamp", b"token", b"parent-signature"];
+        let fields: [&[u8]; 4] = [b"timestamp", b"token", b"signature", b"parent-signature"];
         json.members(fields, |json, which| {
-            let (bit, slot) = match which {
-                Some(0) => (4, &mut found.signature),
-                Some(1) => (1, &mut found.timestamp),
-                Some(2) => (2, &mut found.token),
-                Some(3) => (8, &mut found.parent),
-                _ => return json.skip(),
+            let Some(field) = which else {
+                return json.skip();
             };
+            let slot = match field {
+                0 => &mut found.timestamp,
+                1 => &mut found.token,
+                2 => &mut found.signature,
+                _ => &mut found.parent,
+            };
+            let bit = 1u8 << field;
             if seen & bit != 0 {
                 return None;
             }
@@ -159,7 +162,7 @@ pub(super) fn read_plain_json(body: &[u8]) -> Option<Found<'_>> {
                 Plain::Null => None,
                 Plain::Text(text) => Some(Cow::Borrowed(text)),
                 // A number is the timestamp's alone, read as `serde_json` writes it back.
-                Plain::Digits(digits) if bit == 1 => Some(Cow::Borrowed(digits)),
+                Plain::Digits(digits) if field == 0 => Some(Cow::Borrowed(digits)),
                 Plain::Digits(_) => return None,
             };
             Some(())
