@@ -353,13 +353,15 @@ fn special<const NON_ASCII: bool>(bytes: &[u8]) -> usize {
             | zeros(word ^ (ONES * u64::from(b'"')))
             | zeros(word ^ (ONES * u64::from(b'\\')))
     };
-    // Without short circuits, which would keep the loop below from being vectorized.
-    #[expect(
-        clippy::needless_bitwise_bool,
-        reason = "a branch per byte defeats vectorizing"
-    )]
-    let is_special =
-        |byte: u8| (byte < 0x20) | (byte == b'"') | (byte == b'\\') | (NON_ASCII & (byte >= 0x80));
+    // One byte's mark: nonzero exactly when it is special, computed without a branch so that
+    // the loop below becomes a few vector operations per step.
+    let mark = |byte: u8| {
+        let high = if NON_ASCII { byte & 0x80 } else { 0 };
+        0x20_u8.saturating_sub(byte)
+            | u8::from(byte == b'"').wrapping_neg()
+            | u8::from(byte == b'\\').wrapping_neg()
+            | high
+    };
     // Where the first one is in a few bytes, a word at a time.
     let in_words = |bytes: &[u8]| {
         let (words, tail) = bytes.as_chunks::<8>();
@@ -372,7 +374,7 @@ fn special<const NON_ASCII: bool>(bytes: &[u8]) -> usize {
         let at = words.len() * 8;
         at + tail
             .iter()
-            .position(|&byte| is_special(byte))
+            .position(|&byte| mark(byte) != 0)
             .unwrap_or(tail.len())
     };
     // Most keys and many values end within the first two words.
@@ -383,16 +385,8 @@ fn special<const NON_ASCII: bool>(bytes: &[u8]) -> usize {
     if at < 16 {
         return at;
     }
-    // Then whether thirty-two bytes hold one, in a loop the compiler turns into a few vector
-    // operations per step: each byte is marked (nonzero when special, without a branch), the
-    // two halves' marks are combined, and one test asks whether any mark is set.
-    let mark = |byte: u8| {
-        let high = if NON_ASCII { byte & 0x80 } else { 0 };
-        0x20_u8.saturating_sub(byte)
-            | u8::from(byte == b'"').wrapping_neg()
-            | u8::from(byte == b'\\').wrapping_neg()
-            | high
-    };
+    // Then whether thirty-two bytes hold one: the two halves' marks are combined, and one test
+    // asks whether any is set.
     let (pairs, tail) = rest.as_chunks::<32>();
     for (index, pair) in pairs.iter().enumerate() {
         let (low, high) = pair.split_at(16);
