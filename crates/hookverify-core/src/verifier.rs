@@ -11,6 +11,7 @@ use crate::BufferedVerification;
 use crate::handshake::Handshakes;
 use crate::key::{Key, Keyring, Proof, Running};
 use crate::scheme::family::{BodyFields, BodyUse, Family as _, Head, Stamp as HeadStamp};
+use crate::scheme::json::{PACE, Pace};
 use crate::scheme::{Fields, KeyKind, Name, Tolerance};
 use crate::signature::Candidates;
 use crate::timestamp;
@@ -24,6 +25,12 @@ use crate::{
 /// and Slack document. Presets start from their provider's own (see
 /// [`Scheme::default_tolerance`]).
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// The length from which [`Verifier::verify`] feeds a body that is both signed and read to the
+/// keys as it is read (see `Inner::read_and_prove`); a shorter one is read, then MAC'd, without
+/// building running states. Measured on Linear's bodies: at 2 KiB following costs 1% more than
+/// reading first, at 4 KiB it saves 2%.
+const FOLLOWED_FROM: usize = 16 * PACE;
 
 /// Verifies deliveries of one [`Scheme`] with one or more keys.
 ///
@@ -373,7 +380,11 @@ impl Inner {
         let head = self.read(request, &mut candidates, now_ms)?;
         let (method, url) = self.method_and_url(request)?;
         let fields = Self::fields(&head, method, &url);
-        let read = self.read_body(body, &mut candidates, now_ms)?;
+        if family.body_use() == BodyUse::SignedAndRead && body.len() >= FOLLOWED_FROM {
+            let (read, proved) = self.read_and_prove(&fields, body, &mut candidates, now_ms)?;
+            return self.settle(proved, &fields, &read, &head);
+        }
+        let read = self.read_body(body, &mut candidates, now_ms, ())?;
         let proved = match family.body_use() {
             BodyUse::Signed | BodyUse::SignedAndRead => {
                 let message = family.content().message(fields, body);
@@ -390,18 +401,54 @@ impl Inner {
         self.settle(proved, &fields, &read, &head)
     }
 
-    /// Reads what the family keeps in the body, and checks a timestamp found there.
+    /// [`verify`](Self::verify)'s reading and proving of a long body that is both signed and
+    /// read (Linear's): the keys follow the reading, fed each stretch of the body as soon as it
+    /// has been read, so the processor computes the MAC's blocks and reads the next stretch
+    /// side by side instead of one pass after the other (64 KiB: 1.08× → 1.03× of the MAC
+    /// alone; `BENCHMARKS.md`).
+    fn read_and_prove<'b, const N: usize>(
+        &self,
+        fields: &Fields<'_>,
+        body: &'b [u8],
+        candidates: &mut Candidates<N>,
+        now_ms: u64,
+    ) -> Result<(BodyFields<'b>, Result<Proof, VerifyError>), VerifyError> {
+        let family = self.scheme.family();
+        let content = family.content();
+        let mut running = None;
+        let running = self.keys.start(&mut running);
+        content.write_before(fields, &mut |data| running.update(data));
+        let mut fed = 0;
+        let read = self.read_body(body, candidates, now_ms, |read: usize| {
+            // Whole blocks, which the MAC compresses without buffering.
+            let upto = read - (read - fed) % 64;
+            running.update(body.get(fed..upto).unwrap_or_default());
+            fed = upto;
+        })?;
+        running.update(body.get(fed..).unwrap_or_default());
+        content.write_after(fields, &mut |data| running.update(data));
+        let proved = running.finish(&self.keys, candidates).or_else(|error| {
+            family
+                .retry(&self.keys, fields, body, candidates)
+                .ok_or(error)
+        });
+        Ok((read, proved))
+    }
+
+    /// Reads what the family keeps in the body, telling `pace` how far the reading has got, and
+    /// checks a timestamp found there.
     fn read_body<'b, const N: usize>(
         &self,
         body: &'b [u8],
         candidates: &mut Candidates<N>,
         now_ms: u64,
+        pace: impl Pace,
     ) -> Result<BodyFields<'b>, VerifyError> {
         let family = self.scheme.family();
         if !matches!(family.body_use(), BodyUse::SignedAndRead | BodyUse::Read) {
             return Ok(BodyFields::default());
         }
-        let read = family.read_body(body, candidates)?;
+        let read = family.read_body(body, candidates, pace)?;
         if let Some(millis) = read.millis {
             self.check_fresh(millis, now_ms)?;
         }
@@ -931,7 +978,7 @@ impl Verification {
         let inner = Arc::clone(&self.verifier);
         let family = inner.scheme.family();
         let body = body.unwrap_or_default();
-        let read = inner.read_body(body, &mut self.candidates, self.now_ms)?;
+        let read = inner.read_body(body, &mut self.candidates, self.now_ms, ())?;
         let (method, url) = self.request.as_deref().map_or((&b""[..], &b""[..]), |r| {
             (r.method.as_bytes(), r.url.as_bytes())
         });

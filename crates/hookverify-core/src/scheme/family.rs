@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 
 use super::content::{Content, Fields};
+use super::json::Pace;
 use super::{
     box_signatures::BoxSignatures, header::Header, keyed_list::KeyedList, mailgun::Mailgun,
     standard_webhooks::StandardWebhooks, token::Token, twilio::Twilio,
@@ -154,13 +155,15 @@ pub(crate) trait Family {
         candidates: &mut Candidates<N>,
     ) -> Result<Head<'r>, VerifyError>;
 
-    /// Reads what the whole body holds, for families that read it.
+    /// Reads what the whole body holds, for families that read it, telling `pace` how far the
+    /// reading has got where it reads in one pass (so that a MAC of the body can follow it).
     fn read_body<'b, const N: usize>(
         &self,
         body: &'b [u8],
         candidates: &mut Candidates<N>,
+        pace: impl Pace,
     ) -> Result<BodyFields<'b>, VerifyError> {
-        let _ = (body, candidates);
+        let _ = (body, candidates, pace);
         Ok(BodyFields::default())
     }
 
@@ -277,8 +280,9 @@ impl Family for Families {
         &self,
         body: &'b [u8],
         candidates: &mut Candidates<N>,
+        pace: impl Pace,
     ) -> Result<BodyFields<'b>, VerifyError> {
-        dispatch!(self, f => f.read_body(body, candidates))
+        dispatch!(self, f => f.read_body(body, candidates, pace))
     }
 
     fn prove<const N: usize>(

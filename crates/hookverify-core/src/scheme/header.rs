@@ -21,7 +21,7 @@ use arrayvec::ArrayVec;
 
 use super::content::{Content, Part, Piece};
 use super::family::{BodyFields, BodyUse, Family, Head, SignFields, SignWith, Signed};
-use super::json::{Cursor, Plain};
+use super::json::{Cursor, Pace, Plain};
 use super::read::{
     HeaderView, header_name, id_header, malformed, present_signature, printable, required,
     timestamp_header,
@@ -300,12 +300,13 @@ impl Family for Header {
         &self,
         body: &'b [u8],
         _candidates: &mut Candidates<N>,
+        pace: impl Pace,
     ) -> Result<BodyFields<'b>, VerifyError> {
         if !self.body_timestamp {
             return Ok(BodyFields::default());
         }
         Ok(BodyFields {
-            millis: Some(linear_millis(body)?),
+            millis: Some(linear_millis(body, pace)?),
             ..BodyFields::default()
         })
     }
@@ -358,15 +359,15 @@ struct LinearBody {
     timestamp: Option<serde_json::Value>,
 }
 
-/// The millisecond timestamp of a Linear body.
-fn linear_millis(body: &[u8]) -> Result<u64, VerifyError> {
+/// The millisecond timestamp of a Linear body, telling `pace` how far the reading has got.
+fn linear_millis(body: &[u8], pace: impl Pace) -> Result<u64, VerifyError> {
     // serde reads a struct from a JSON array too; Linear sends objects.
     if body.trim_ascii_start().first() != Some(&b'{') {
         return Err(VerifyError::MalformedBody {
             expected: "a JSON object",
         });
     }
-    plain_linear_millis(body).unwrap_or_else(|| serde_linear_millis(body))
+    plain_linear_millis(body, pace).unwrap_or_else(|| serde_linear_millis(body))
 }
 
 /// Linear's timestamp, read by `serde_json`.
@@ -388,10 +389,13 @@ pub(super) fn serde_linear_millis(body: &[u8]) -> Result<u64, VerifyError> {
 
 /// Linear's timestamp, found without `serde_json` when the body is plain (see
 /// [`json`](super::json)); `None` when `serde_json` must decide.
-pub(super) fn plain_linear_millis(body: &[u8]) -> Option<Result<u64, VerifyError>> {
+pub(super) fn plain_linear_millis(
+    body: &[u8],
+    pace: impl Pace,
+) -> Option<Result<u64, VerifyError>> {
     let mut millis = None;
     let mut seen = false;
-    let mut json = Cursor::new(body);
+    let mut json = Cursor::paced(body, pace);
     json.members([LINEAR_TIMESTAMP.as_bytes()], |json, which| {
         if which.is_none() {
             return json.skip();
@@ -667,7 +671,10 @@ mod tests {
     #[test]
     fn linear_timestamps_are_json_integers() {
         assert_eq!(
-            linear_millis(br#"{"a":[1,{"b":"\u00e9"}],"webhookTimestamp":1700000000000}"#),
+            linear_millis(
+                br#"{"a":[1,{"b":"\u00e9"}],"webhookTimestamp":1700000000000}"#,
+                ()
+            ),
             Ok(1_700_000_000_000)
         );
         for (body, error) in [
@@ -679,7 +686,7 @@ mod tests {
             (b"[1]", "body"),
             (b"not json", "body"),
         ] {
-            let got = linear_millis(body).unwrap_err();
+            let got = linear_millis(body, ()).unwrap_err();
             let kind = match got {
                 VerifyError::MalformedField { .. } => "malformed",
                 VerifyError::MissingField { .. } => "missing",
