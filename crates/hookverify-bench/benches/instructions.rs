@@ -7,8 +7,9 @@
 //! python3 scripts/instructions.py            # builds this binary, then every preset; or name some
 //! ```
 //!
-//! Usage of the binary itself: `instructions PRESET hookverify|streaming|primitive ITERATIONS`, or
-//! `instructions --list` for the presets' names.
+//! Usage of the binary itself: `instructions PRESET hookverify|streaming|primitive ITERATIONS
+//! [BYTES]` (a 256-byte body unless `BYTES` says otherwise), or `instructions --list` for the
+//! presets' names.
 
 #![allow(
     clippy::unwrap_used,
@@ -34,12 +35,15 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     // `cargo bench` runs every bench binary with `--bench`: nothing to do then.
-    let [preset, contender, iterations] = &args[..] else {
-        if args.iter().any(|arg| arg == "--bench") {
-            return ExitCode::SUCCESS;
+    let usage = "usage: instructions PRESET hookverify|streaming|primitive ITERATIONS [BYTES]";
+    let (preset, contender, iterations, bytes) = match &args[..] {
+        [preset, contender, iterations] => (preset, contender, iterations, "256"),
+        [preset, contender, iterations, bytes] => (preset, contender, iterations, bytes.as_str()),
+        _ if args.iter().any(|arg| arg == "--bench") => return ExitCode::SUCCESS,
+        _ => {
+            eprintln!("{usage}");
+            return ExitCode::from(2);
         }
-        eprintln!("usage: instructions PRESET hookverify|streaming|primitive ITERATIONS");
-        return ExitCode::from(2);
     };
     let Some(scheme) = Scheme::preset(preset) else {
         eprintln!("no preset named {preset:?}");
@@ -49,7 +53,11 @@ fn main() -> ExitCode {
         eprintln!("ITERATIONS must be a number");
         return ExitCode::from(2);
     };
-    let case = Case::new(&scheme, 256);
+    let Ok(bytes) = bytes.parse::<usize>() else {
+        eprintln!("BYTES must be a number");
+        return ExitCode::from(2);
+    };
+    let case = Case::new(&scheme, bytes);
     let primitive = case.primitive();
     let run: &dyn Fn() = match contender.as_str() {
         "hookverify" => &|| case.verify(),
