@@ -405,7 +405,8 @@ impl Inner {
     /// read (Linear's): the keys follow the reading, fed each stretch of the body as soon as it
     /// has been read, so the processor computes the MAC's blocks and reads the next stretch
     /// side by side instead of one pass after the other (64 KiB: 1.08× → 1.03× of the MAC
-    /// alone; `BENCHMARKS.md`).
+    /// alone; `BENCHMARKS.md`). Box, signed and read too, reads only when it retries: its
+    /// reading here is empty and its body is fed after it, the same work as before.
     fn read_and_prove<'b, const N: usize>(
         &self,
         fields: &Fields<'_>,
@@ -420,7 +421,8 @@ impl Inner {
         content.write_before(fields, &mut |data| running.update(data));
         let mut fed = 0;
         let read = self.read_body(body, candidates, now_ms, |read: usize| {
-            // Whole blocks, which the MAC compresses without buffering.
+            // Whole 64-byte stretches: whole blocks of the MAC when nothing precedes the body
+            // (Linear's), which it compresses without buffering them.
             let upto = read - (read - fed) % 64;
             running.update(body.get(fed..upto).unwrap_or_default());
             fed = upto;
