@@ -390,11 +390,7 @@ impl Inner {
                 let message = family.content().message(fields, body);
                 self.keys
                     .first_match(&message, &candidates)
-                    .or_else(|error| {
-                        family
-                            .retry(&self.keys, &fields, body, &candidates)
-                            .ok_or(error)
-                    })
+                    .or_else(|error| self.retry_or(error, &fields, body, &candidates))
             }
             unstreamed => self.prove_whole(unstreamed, &fields, &read, body, &candidates),
         };
@@ -429,12 +425,25 @@ impl Inner {
         })?;
         running.update(body.get(fed..).unwrap_or_default());
         content.write_after(fields, &mut |data| running.update(data));
-        let proved = running.finish(&self.keys, candidates).or_else(|error| {
-            family
-                .retry(&self.keys, fields, body, candidates)
-                .ok_or(error)
-        });
+        let proved = running
+            .finish(&self.keys, candidates)
+            .or_else(|error| self.retry_or(error, fields, body, candidates));
         Ok((read, proved))
+    }
+
+    /// After the first form of a delivery failed with `error`: the proof of another form the
+    /// provider may have signed (Box's escaped body; `Family::retry`), or `error`.
+    fn retry_or<const N: usize>(
+        &self,
+        error: VerifyError,
+        fields: &Fields<'_>,
+        body: &[u8],
+        candidates: &Candidates<N>,
+    ) -> Result<Proof, VerifyError> {
+        self.scheme
+            .family()
+            .retry(&self.keys, fields, body, candidates)
+            .ok_or(error)
     }
 
     /// Reads what the family keeps in the body, telling `pace` how far the reading has got, and
@@ -1008,11 +1017,7 @@ impl Verification {
                     .write_after(&fields, &mut |data| running.update(data));
                 running
                     .finish(&inner.keys, &self.candidates)
-                    .or_else(|error| {
-                        family
-                            .retry(&inner.keys, &fields, body, &self.candidates)
-                            .ok_or(error)
-                    })
+                    .or_else(|error| inner.retry_or(error, &fields, body, &self.candidates))
             }
             unstreamed => inner.prove_whole(unstreamed, &fields, &read, body, &self.candidates),
         };
