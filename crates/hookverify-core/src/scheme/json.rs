@@ -59,6 +59,15 @@ pub(crate) struct Cursor<'a, P: Pace = ()> {
     next: usize,
 }
 
+/// Tells `pace` that the reading has reached `read`, if that is at `next` or past it, and when
+/// to tell it next.
+fn tell(pace: &mut impl Pace, next: &mut usize, read: usize) {
+    if read >= *next {
+        pace.reached(read);
+        *next = read + PACE;
+    }
+}
+
 /// A wanted value, as written: a string of ASCII without escapes, or a number made of digits
 /// only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,9 +101,8 @@ impl<'a, P: Pace> Cursor<'a, P> {
     )]
     #[inline(always)]
     fn keep_pace(&mut self) {
-        if P::ON && self.at >= self.next {
-            self.pace.reached(self.at);
-            self.next = self.at + PACE;
+        if P::ON {
+            tell(&mut self.pace, &mut self.next, self.at);
         }
     }
 
@@ -312,13 +320,7 @@ impl<'a, P: Pace> Cursor<'a, P> {
             self.at += if P::ON {
                 // Told as a long string is crossed, too.
                 let (start, next, pace) = (self.at, &mut self.next, &mut self.pace);
-                special::<false>(rest, &mut |plain: usize| {
-                    let read = start + plain;
-                    if read >= *next {
-                        pace.reached(read);
-                        *next = read + PACE;
-                    }
-                })
+                special::<false>(rest, &mut |plain: usize| tell(pace, next, start + plain))
             } else {
                 special::<false>(rest, &mut ())
             };
