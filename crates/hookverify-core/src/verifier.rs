@@ -11,7 +11,7 @@ use crate::BufferedVerification;
 use crate::handshake::Handshakes;
 use crate::key::{Key, Keyring, Proof, Running};
 use crate::scheme::family::{BodyFields, BodyUse, Family as _, Head, Stamp as HeadStamp};
-use crate::scheme::json::{PACE, Pace};
+use crate::scheme::json::Pace;
 use crate::scheme::{Fields, KeyKind, Name, Tolerance};
 use crate::signature::Candidates;
 use crate::timestamp;
@@ -28,9 +28,10 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
 /// The length from which [`Verifier::verify`] feeds a body that is both signed and read to the
 /// keys as it is read (see `Inner::read_and_prove`); a shorter one is read, then MAC'd, without
-/// building running states. Measured on Linear's bodies: at 2 KiB following costs 1% more than
-/// reading first, at 4 KiB it saves 2%.
-const FOLLOWED_FROM: usize = 16 * PACE;
+/// building running states. Measured on Linear's bodies (pinned runs of the `instructions`
+/// bench binary): at 2 KiB following costs 3% more than reading first, at 4 KiB the same, at
+/// 6 KiB it saves 1%.
+const FOLLOWED_FROM: usize = 4 * 1024;
 
 /// Verifies deliveries of one [`Scheme`] with one or more keys.
 ///
@@ -400,7 +401,7 @@ impl Inner {
     /// [`verify`](Self::verify)'s reading and proving of a long body that is both signed and
     /// read (Linear's): the keys follow the reading, fed each stretch of the body as soon as it
     /// has been read, so the processor computes the MAC's blocks and reads the next stretch
-    /// side by side instead of one pass after the other (64 KiB: 1.08× → 1.03× of the MAC
+    /// side by side instead of one pass after the other (64 KiB: 1.08× → 1.02× of the MAC
     /// alone; `BENCHMARKS.md`). Box, signed and read too, reads only when it retries: its
     /// reading here is empty and its body is fed after it, the same work as before.
     fn read_and_prove<'b, const N: usize>(
