@@ -123,8 +123,22 @@ def adapter_tables(results):
     return lines
 
 
-# The ratio each kind of preset must stay within at 256 B (the providers issue's targets).
+# The ratio each kind of preset must stay within at 256 B (the providers issue's targets:
+# HMAC presets 1.8×, the two that parse their body 2.5×, Ed25519 and P-256 1.10× of their
+# crates). GitLab's token and HubSpot v1/v2 are not HMACs and have no line there; they are
+# held to the HMAC presets' 1.8× here.
 PRESET_TARGETS = {"twilio": 2.5, "mailgun": 2.5, "discord": 1.10, "sendgrid": 1.10}
+NOT_HMAC = {"gitlab", "hubspot-v1", "hubspot-v2"}
+
+
+def large_limit(name):
+    """The ratio a preset must stay within from 64 KiB: 1.03× for the presets whose MAC or hash
+    covers the body, 1.10× for Ed25519 and P-256; none for Twilio and Mailgun (the issue sets
+    them a 256 B line only: Twilio's MAC covers its parameters sorted, Mailgun's never the
+    body) nor GitLab's token (which covers nothing)."""
+    if name in ("twilio", "mailgun", "gitlab"):
+        return None
+    return PRESET_TARGETS.get(name) if name in ("discord", "sendgrid") else 1.03
 
 
 def preset_table(results):
@@ -147,7 +161,10 @@ def preset_table(results):
     runs = len(next(iter(repeated.values()), []))
     lines = ["Ratios are hookverify's median time over the primitive's in the same run; a cell "
              "is one-shot / streamed (`begin`, 16 KiB `update`s, `finish`). ✗ marks a miss: "
-             "above the 256 B target, or above 1.03× from 64 KiB.\n",
+             "above the 256 B target, or from 64 KiB above 1.03× (1.10× for Discord and "
+             "SendGrid). Twilio and Mailgun have a 256 B line only, and GitLab's token, whose "
+             "body is never read, none from 64 KiB; GitLab's token and HubSpot v1/v2 are not "
+             "HMACs and are held to the HMAC presets' 1.8× at 256 B (\"ours\").\n",
              f"| preset | target at 256 B | 256 B primitive | 256 B, median of {runs} runs | "
              f"64 KiB, median of {runs} runs | hashed header lookups | "
              "256 B | 4 KiB | 64 KiB | 1 MiB | webhook-verify 256 B / 64 KiB |",
@@ -172,6 +189,7 @@ def preset_table(results):
         if not primitive:
             continue
         target = PRESET_TARGETS.get(name, 1.8)
+        large = large_limit(name)
         median = "–"
         if repeated.get(name):
             value = statistics.median(repeated[name])
@@ -179,7 +197,7 @@ def preset_table(results):
         median_large = "–"
         if repeated_large.get(name):
             value = statistics.median(repeated_large[name])
-            median_large = f"**{value:.2f}×**" + (" ✗" if value > 1.03 else "")
+            median_large = f"**{value:.2f}×**" + (" ✗" if large and value > large else "")
         lookups = "–"
         if lookup_repeats.get(name):
             value = statistics.median(lookup_repeats[name])
@@ -188,10 +206,11 @@ def preset_table(results):
         small, large = ratio("256B", "webhook-verify"), ratio("64KiB", "webhook-verify")
         if small:
             peer = f"{small:.2f}×" + (f" / {large:.2f}×" if large else "")
-        lines.append(f"| `{name}` | ≤ {target:g}× | {fmt_ns(primitive)} | {median} | "
+        ours = " (ours)" if name in NOT_HMAC else ""
+        lines.append(f"| `{name}` | ≤ {target:g}×{ours} | {fmt_ns(primitive)} | {median} | "
                      f"{median_large} | {lookups} | "
-                     f"{cell('256B', target)} | {cell('4KiB', 99)} | {cell('64KiB', 1.03)} | "
-                     f"{cell('1MiB', 1.03)} | {peer} |")
+                     f"{cell('256B', target)} | {cell('4KiB', 99)} | {cell('64KiB', large or 99)} | "
+                     f"{cell('1MiB', large or 99)} | {peer} |")
     lines.append("")
     return lines
 
