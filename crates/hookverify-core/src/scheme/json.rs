@@ -24,11 +24,12 @@ const MAX_DEPTH: u32 = u64::BITS;
 /// memory on the chain of SHA-NI rounds that sets its speed: a 64 KiB body fed 256 bytes at a
 /// time takes 2.2% longer than fed at once, 512 at a time 1.0%, 1024 at a time 0.4%. And the
 /// reading of a stretch only runs in the shadow of the MAC's blocks while both fit in the
-/// processor's window of instructions in flight. Measured on Linear's 64 KiB body (pinned runs
-/// of the `instructions` bench binary, against the MAC alone): stretches tested with
-/// [`plain_stretch`], 512 bytes 1.019–1.022×, 384 bytes 1.021–1.023×, 1024 bytes 1.045×; with
-/// the 32-byte pairs alone, 256 bytes was the best (1.027–1.031×), 128 1.05×, 512 1.06×; read,
-/// then MAC'd, 1.08×.
+/// processor's window of instructions in flight. Measured on Linear's 64 KiB body against the
+/// MAC alone (pinned runs of the `instructions` bench binary, on an Intel Xeon): stretches
+/// tested with [`plain_stretch`], 512 bytes 1.019–1.024×, 384 bytes 1.021–1.023×, 1024 bytes
+/// 1.045×; the 32-byte pairs alone, every 256 bytes, 1.027–1.031×. (On the AMD EPYC of the
+/// round before, the pairs alone: 128 bytes 1.05×, 256 1.03×, 512 1.06×; read, then MAC'd,
+/// 1.08×.)
 pub(crate) const PACE: usize = 512;
 
 /// How far a run is searched in 32-byte pairs before [`special`] crosses it in stretches: most
